@@ -1,0 +1,155 @@
+"""Article endpoints: thin views that call one service or selector each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors, services
+from ..domain.commands import ChangeRequest
+from . import serializers as s
+from .permissions import IsEditor
+
+ERRORS = {
+    400: OpenApiResponse(s.ErrorSerializer, description="Malformed JSON or invalid fields."),
+    404: OpenApiResponse(s.ErrorSerializer, description="No article with that slug."),
+    413: OpenApiResponse(s.ErrorSerializer, description="Body larger than API_MAX_BODY_BYTES."),
+}
+WRITE_ERRORS = {
+    **ERRORS,
+    403: OpenApiResponse(s.ErrorSerializer, description="Not an editor."),
+    409: OpenApiResponse(s.ConflictSerializer, description="The text changed after expected_version."),
+    422: OpenApiResponse(s.ErrorSerializer, description="The change cannot be applied (e.g. quote not found)."),
+}
+
+
+def meta_of(request: Request) -> dict[str, Any]:
+    return services.actor_meta(request.user, request_id=request.headers.get("X-Request-ID", ""))
+
+
+class ArticleListCreate(generics.ListAPIView):
+    """List articles (public) or publish one (editors)."""
+
+    serializer_class = s.ArticleSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.article_list()
+
+    def get_permissions(self) -> list[Any]:
+        return [IsEditor()] if self.request.method == "POST" else super().get_permissions()
+
+    @extend_schema(
+        request=s.ArticleCreateSerializer,
+        responses={201: s.ArticleCreatedSerializer, **WRITE_ERRORS},
+        examples=[
+            OpenApiExample(
+                "Publish",
+                value={"slug": "harbour-bridge", "title": "Harbour bridge reopens", "body": "The bridge…"},
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(s.ArticleCreateSerializer, request)
+        recorded = services.article_publish(**data, meta=meta_of(request))
+        return Response(
+            {"id": recorded.stream_id, "slug": data["slug"], "version": recorded.version},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ArticleDetail(APIView):
+    @extend_schema(responses={200: s.ArticleSerializer, 404: ERRORS[404]})
+    def get(self, request: Request, slug: str) -> Response:
+        """The article as it stands, with its public corrections."""
+        return Response(s.ArticleSerializer(selectors.article_get(slug)).data)
+
+
+def _valid(serializer_class: type, request: Request, data: Any = None) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data if data is None else data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class RevisionCreate(APIView):
+    permission_classes = [IsEditor]
+
+    @extend_schema(request=s.RevisionSerializer, responses={201: s.VersionSerializer, **WRITE_ERRORS})
+    def post(self, request: Request, slug: str) -> Response:
+        """Revise the title or body; a revision without a note shows in history as unannounced."""
+        data = _valid(s.RevisionSerializer, request)
+        recorded = services.article_revise(slug=slug, meta=meta_of(request), **data)
+        return Response({"version": recorded.version}, status=status.HTTP_201_CREATED)
+
+
+class CorrectionCreate(APIView):
+    permission_classes = [IsEditor]
+
+    @extend_schema(
+        request=s.CorrectionSerializer,
+        responses={201: s.VersionSerializer, **WRITE_ERRORS},
+        examples=[
+            OpenApiExample(
+                "Fix a name",
+                value={
+                    "kind": "correction",
+                    "note": "An earlier version misspelled the mayor's name.",
+                    "changes": [{"exact": "Jon Smith", "replacement": "John Smith"}],
+                    "expected_version": 3,
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        """Issue a correction, clarification, update or editor's note, optionally changing the text."""
+        data = _valid(s.CorrectionSerializer, request)
+        changes = [ChangeRequest(**change) for change in data.pop("changes")]
+        recorded = services.correction_issue(slug=slug, changes=changes, meta=meta_of(request), **data)
+        return Response({"version": recorded.version}, status=status.HTTP_201_CREATED)
+
+
+class RetractionCreate(APIView):
+    permission_classes = [IsEditor]
+
+    @extend_schema(request=s.RetractionSerializer, responses={201: s.VersionSerializer, **WRITE_ERRORS})
+    def post(self, request: Request, slug: str) -> Response:
+        """Retract the article, with a public note saying why."""
+        data = _valid(s.RetractionSerializer, request)
+        recorded = services.article_retract(slug=slug, meta=meta_of(request), **data)
+        return Response({"version": recorded.version}, status=status.HTTP_201_CREATED)
+
+
+class EventList(generics.ListAPIView):
+    """The article's event log in version order; meta shows only the kind of actor."""
+
+    serializer_class = s.EventSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.article_events(self.kwargs["slug"])
+
+
+class VersionDetail(APIView):
+    @extend_schema(responses={200: s.ArticleVersionSerializer, 404: ERRORS[404]})
+    def get(self, request: Request, slug: str, version: int) -> Response:
+        """The article as it stood at a past version."""
+        return Response(s.ArticleVersionSerializer(selectors.article_at_version(slug, version)).data)
+
+
+class DiffDetail(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", int, required=True, description="The older version."),
+            OpenApiParameter("to", int, required=True, description="The newer version."),
+        ],
+        responses={200: s.DiffSerializer, 400: ERRORS[400], 404: ERRORS[404]},
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        """What changed between two versions, word by word."""
+        query = _valid(s.DiffQuerySerializer, request, data=request.query_params)
+        return Response(s.DiffSerializer(selectors.article_diff(slug, query["from_"], query["to"])).data)

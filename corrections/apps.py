@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_triggers(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    """Re-assert the append-only triggers after every migrate or flush (idempotent)."""
+    from django.db import connections
+
+    from . import store
+
+    store.install_triggers(connections[using])
+
+
+class CorrectionsConfig(AppConfig):
+    name = "corrections"
+    verbose_name = "Corrections desk"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        post_migrate.connect(_ensure_triggers, sender=self)

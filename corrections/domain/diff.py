@@ -1,0 +1,49 @@
+"""Word-level diffs between two versions of an article's text."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class DiffOp:
+    op: str  # equal | insert | delete
+    text: str
+
+
+def diff_words(before: str, after: str) -> list[DiffOp]:
+    """The edit from ``before`` to ``after`` as runs of equal, deleted and inserted text."""
+    a = _TOKEN.findall(before)
+    b = _TOKEN.findall(after)
+    ops: list[DiffOp] = []
+
+    def push(op: str, text: str) -> None:
+        if not text:
+            return
+        if ops and ops[-1].op == op:
+            ops[-1] = DiffOp(op, ops[-1].text + text)
+        else:
+            ops.append(DiffOp(op, text))
+
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            push("equal", "".join(a[i1:i2]))
+        else:
+            push("delete", "".join(a[i1:i2]))
+            push("insert", "".join(b[j1:j2]))
+    return ops
+
+
+def unified(before: str, after: str, from_label: str, to_label: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=from_label,
+            tofile=to_label,
+        )
+    )

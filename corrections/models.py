@@ -1,0 +1,104 @@
+"""The event log and the read models projected from it.
+
+``Event`` is the only source of truth and is append-only (database triggers
+refuse UPDATE and DELETE). Every other model here is a projection that
+``manage.py rebuild_projections`` can rebuild from the log.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from .domain.state import ArticleState
+
+
+class Event(models.Model):
+    """One immutable event in an article's stream."""
+
+    position = models.BigAutoField(primary_key=True, help_text="Global position in the log.")
+    stream_id = models.UUIDField(db_index=True, help_text="The article this event belongs to.")
+    version = models.PositiveIntegerField(help_text="Place in the article's stream: 1, 2, 3…")
+    type = models.CharField(max_length=64, help_text="Past-tense event name, e.g. ArticlePublished.")
+    schema = models.PositiveSmallIntegerField(default=1, help_text="Schema version of the data.")
+    data = models.JSONField()
+    meta = models.JSONField(default=dict, help_text="Actor, request id, causation.")
+    recorded_at = models.DateTimeField()
+    hash = models.CharField(max_length=64, help_text="sha256(previous hash + canonical JSON of this event).")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["stream_id", "version"], name="event_stream_version_unique")]
+        permissions = [("work_desk", "Can work the corrections desk (editor)")]
+
+    def __str__(self) -> str:
+        return f"{self.type} v{self.version} of {self.stream_id}"
+
+
+class Stream(models.Model):
+    """The head of each stream: locked to serialise appends to one article."""
+
+    id = models.UUIDField(primary_key=True)
+    version = models.PositiveIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="")
+
+    def __str__(self) -> str:
+        return f"stream {self.id} at version {self.version}"
+
+
+class Article(models.Model):
+    """Read model: the article as it stands now."""
+
+    PUBLISHED = "published"
+    RETRACTED = "retracted"
+    STATUSES = [(PUBLISHED, "Published"), (RETRACTED, "Retracted")]
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    slug = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(max_length=300)
+    body = models.TextField()
+    byline = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=16, choices=STATUSES, default=PUBLISHED)
+    version = models.PositiveIntegerField(help_text="Version of the last event of the stream.")
+    text_version = models.PositiveIntegerField(help_text="Version of the last event that changed the text.")
+    published_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def as_state(self) -> ArticleState:
+        """The folded state this row holds (notes aside), for commands to check against."""
+        return ArticleState(
+            id=str(self.id),
+            slug=self.slug,
+            title=self.title,
+            body=self.body,
+            byline=self.byline,
+            status=self.status,
+            version=self.version,
+            text_version=self.text_version,
+            published_at=self.published_at,
+            updated_at=self.updated_at,
+        )
+
+
+class PublicNote(models.Model):
+    """Read model: one line of an article's public correction history."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notes")
+    version = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20)
+    note = models.TextField()
+    issued_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["version"]
+        constraints = [models.UniqueConstraint(fields=["article", "version"], name="note_article_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.note[:60]}"

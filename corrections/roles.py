@@ -1,0 +1,24 @@
+"""The Editors group: just the permissions the desk needs."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+EDITORS = "Editors"
+
+# The desk permission plus read-only access to what the admin shows editors.
+# Read models are changed by services only, never through the admin's forms.
+PERMISSIONS = [
+    "work_desk",
+    "view_event",
+    "view_article",
+    "view_publicnote",
+]
+
+
+def editors_group() -> Group:
+    """Create (or bring up to date) the Editors group and return it."""
+    group, _ = Group.objects.get_or_create(name=EDITORS)
+    perms = Permission.objects.filter(content_type__app_label="corrections", codename__in=PERMISSIONS)
+    group.permissions.set(perms)
+    return group

@@ -1,0 +1,122 @@
+"""Selectors: the only readers. Listings read the projections; time travel folds the log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from . import store
+from .domain import diff as text_diff
+from .domain.errors import NotFound
+from .domain.events import TEXT_CHANGING, Recorded
+from .domain.state import ArticleState, fold_text
+from .models import Article, Event, PublicNote
+
+
+def article_list() -> QuerySet[Article]:
+    return Article.objects.prefetch_related(Prefetch("notes", queryset=PublicNote.objects.order_by("version")))
+
+
+def article_get(slug: str) -> Article:
+    article = article_list().filter(slug=slug).first()
+    if article is None:
+        raise NotFound(f"No article with the slug “{slug}”.")
+    return article
+
+
+def article_events(slug: str) -> QuerySet[Event]:
+    return Event.objects.filter(stream_id=article_get(slug).id).order_by("version")
+
+
+def public_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """An event's meta as the public may see it: the kind of actor, never who."""
+    return {"actor": {"kind": meta.get("actor", {}).get("kind", "system")}}
+
+
+def _text_events(article: Article, upto: int | None = None) -> list[Recorded]:
+    rows = Event.objects.filter(stream_id=article.id, type__in=sorted(TEXT_CHANGING)).order_by("version")
+    if upto is not None:
+        rows = rows.filter(version__lte=upto)
+    return [store.to_recorded(row) for row in rows]
+
+
+def _check_version(article: Article, version: int) -> None:
+    if not 1 <= version <= article.version:
+        raise NotFound(f"Version {version} does not exist; this article has versions 1 to {article.version}.")
+
+
+def article_at_version(slug: str, version: int) -> ArticleState:
+    """Time travel: the article as it stood at ``version``."""
+    article = article_get(slug)
+    _check_version(article, version)
+    return fold_text(_text_events(article, upto=version), upto=version)
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    from_version: int
+    to_version: int
+    title_before: str
+    title_after: str
+    ops: list[text_diff.DiffOp]
+    unified: str
+
+
+def diff_states(before: ArticleState, after: ArticleState) -> VersionDiff:
+    return VersionDiff(
+        from_version=before.version,
+        to_version=after.version,
+        title_before=before.title,
+        title_after=after.title,
+        ops=text_diff.diff_words(before.body, after.body),
+        unified=text_diff.unified(before.body, after.body, f"version {before.version}", f"version {after.version}"),
+    )
+
+
+def article_diff(slug: str, from_version: int, to_version: int) -> VersionDiff:
+    article = article_get(slug)
+    _check_version(article, from_version)
+    _check_version(article, to_version)
+    events = _text_events(article, upto=max(from_version, to_version))
+    return diff_states(fold_text(events, upto=from_version), fold_text(events, upto=to_version))
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    version: int
+    type: str
+    kind: str
+    note: str
+    announced: bool
+    recorded_at: Any
+    diff: VersionDiff | None
+
+
+KINDS = {"ArticlePublished": "published", "ArticleRevised": "revision", "ArticleRetracted": "retraction"}
+
+
+def article_history(slug: str) -> list[HistoryEntry]:
+    """Every text-changing version, newest first, with its diff and whether it was announced."""
+    article = article_get(slug)
+    entries: list[HistoryEntry] = []
+    previous = ArticleState()
+    for recorded in _text_events(article):
+        current = fold_text([recorded], state=previous)
+        event = recorded.event
+        note = getattr(event, "note", "") or ""
+        kind = getattr(event, "kind", None) or KINDS[recorded.type]
+        entries.append(
+            HistoryEntry(
+                version=recorded.version,
+                type=recorded.type,
+                kind=kind,
+                note=note,
+                announced=bool(note) or recorded.type == "ArticlePublished",
+                recorded_at=recorded.recorded_at,
+                diff=diff_states(previous, current) if previous.exists else None,
+            )
+        )
+        previous = current
+    return list(reversed(entries))

@@ -1,0 +1,95 @@
+"""Services: the only writers. Each loads state, runs a domain command and appends in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from . import store
+from .domain import commands
+from .domain.errors import NotFound, SlugTaken
+from .domain.events import Recorded
+from .models import Article
+
+
+def actor_meta(user: Any = None, *, kind: str | None = None, request_id: str = "") -> dict[str, Any]:
+    """The ``meta`` of an event: who acted (editor, reader or system) and the request that did it."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        actor: dict[str, Any] = {"kind": kind or "editor", "id": user.pk, "username": user.get_username()}
+    else:
+        actor = {"kind": kind or "reader"}
+    meta: dict[str, Any] = {"actor": actor}
+    if request_id:
+        meta["request_id"] = request_id
+    return meta
+
+
+def lock_article(slug: str) -> Article:
+    """Find the article and lock its stream's head for this transaction; its row is then current."""
+    article = Article.objects.filter(slug=slug).first()
+    if article is None:
+        raise NotFound(f"No article with the slug “{slug}”.")
+    store.lock_head(article.id)
+    article.refresh_from_db()
+    return article
+
+
+def article_publish(*, slug: str, title: str, body: str, byline: str = "", meta: dict[str, Any]) -> Recorded:
+    events = commands.publish(slug=slug, title=title, body=body, byline=byline)
+    taken = SlugTaken(f"The slug “{slug}” is already taken by another article; choose another.", slug=slug)
+    if Article.objects.filter(slug=slug).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            return store.append(uuid.uuid4(), events, meta=meta)[0]
+    except IntegrityError as error:
+        # Two publishes of one slug at once: the projection's UNIQUE(slug) lets one win.
+        raise taken from error
+
+
+@transaction.atomic
+def article_revise(
+    *,
+    slug: str,
+    expected_version: int,
+    title: str | None = None,
+    body: str | None = None,
+    note: str = "",
+    meta: dict[str, Any],
+) -> Recorded:
+    article = lock_article(slug)
+    events = commands.revise(article.as_state(), expected_version=expected_version, title=title, body=body, note=note)
+    return store.append(article.id, events, meta=meta)[0]
+
+
+@transaction.atomic
+def correction_issue(
+    *,
+    slug: str,
+    expected_version: int,
+    kind: str,
+    note: str,
+    changes: Sequence[commands.ChangeRequest] = (),
+    suggestion_id: str | None = None,
+    meta: dict[str, Any],
+) -> Recorded:
+    article = lock_article(slug)
+    events = commands.issue_correction(
+        article.as_state(),
+        expected_version=expected_version,
+        kind=kind,
+        note=note,
+        changes=changes,
+        suggestion_id=suggestion_id,
+    )
+    return store.append(article.id, events, meta=meta)[0]
+
+
+@transaction.atomic
+def article_retract(*, slug: str, expected_version: int, note: str, meta: dict[str, Any]) -> Recorded:
+    article = lock_article(slug)
+    events = commands.retract(article.as_state(), expected_version=expected_version, note=note)
+    return store.append(article.id, events, meta=meta)[0]

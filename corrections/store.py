@@ -1,0 +1,185 @@
+"""The event store: append to a stream, read it back, verify its hash chain.
+
+Appends to one stream are serialised by a row lock on the stream's head
+(``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite every transaction is
+``BEGIN IMMEDIATE``, which takes the write lock up front). Appends to
+different streams never wait on each other on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
+
+from . import projections
+from .domain.events import Event, Recorded, decode
+from .models import Event as EventRow
+from .models import Stream
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def event_hash(previous: str, row: EventRow) -> str:
+    body = canonical_json(
+        {
+            "stream_id": str(row.stream_id),
+            "version": row.version,
+            "type": row.type,
+            "schema": row.schema,
+            "data": row.data,
+            "meta": row.meta,
+            "recorded_at": _timestamp(row.recorded_at),
+        }
+    )
+    return hashlib.sha256((previous + body).encode()).hexdigest()
+
+
+def to_recorded(row: EventRow) -> Recorded:
+    return Recorded(
+        stream_id=str(row.stream_id),
+        version=row.version,
+        event=decode(row.type, row.schema, row.data),
+        recorded_at=row.recorded_at,
+        meta=row.meta,
+        position=row.position,
+    )
+
+
+def lock_head(stream_id: uuid.UUID | str) -> Stream | None:
+    """Lock the stream's head row for the rest of the transaction; None if the stream is new."""
+    return Stream.objects.select_for_update().filter(id=stream_id).first()
+
+
+def read_stream(stream_id: uuid.UUID | str, upto: int | None = None) -> list[Recorded]:
+    rows = EventRow.objects.filter(stream_id=stream_id).order_by("version")
+    if upto is not None:
+        rows = rows.filter(version__lte=upto)
+    return [to_recorded(row) for row in rows]
+
+
+@transaction.atomic
+def append(stream_id: uuid.UUID | str, events: Sequence[Event], *, meta: dict[str, Any]) -> list[Recorded]:
+    """Append events at the head of the stream and update the read models, all in one transaction."""
+    head = lock_head(stream_id) or Stream.objects.create(id=stream_id)
+    now = timezone.now()
+    # Round-trip through JSON so the hash is computed over exactly what the database returns.
+    meta = json.loads(canonical_json(meta))
+    recorded: list[Recorded] = []
+    for offset, domain_event in enumerate(events, start=1):
+        row = EventRow(
+            stream_id=head.id,
+            version=head.version + offset,
+            type=domain_event.type,
+            schema=domain_event.schema,
+            data=json.loads(canonical_json(domain_event.to_data())),
+            meta=meta,
+            recorded_at=now,
+        )
+        row.hash = event_hash(head.last_hash, row)
+        row.save(force_insert=True)
+        head.last_hash = row.hash
+        item = Recorded(str(head.id), row.version, domain_event, now, meta, row.position)
+        projections.project(item)
+        recorded.append(item)
+    head.version += len(events)
+    head.save(update_fields=["version", "last_hash"])
+    return recorded
+
+
+def iter_all(batch: int = 2000) -> Iterator[EventRow]:
+    """Every event in global order, read in batches."""
+    last = 0
+    while True:
+        rows = list(EventRow.objects.filter(position__gt=last).order_by("position")[:batch])
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].position
+
+
+@dataclass(frozen=True)
+class Breach:
+    position: int
+    stream_id: str
+    version: int
+    reason: str
+
+
+def verify() -> tuple[int, Breach | None]:
+    """Recompute every stream's hash chain; return how many events were checked and the first breach."""
+    heads: dict[str, tuple[int, str]] = {}
+    checked = 0
+    for row in iter_all():
+        stream = str(row.stream_id)
+        version, previous = heads.get(stream, (0, ""))
+        if row.version != version + 1:
+            return checked, Breach(row.position, stream, row.version, f"expected version {version + 1}")
+        if event_hash(previous, row) != row.hash:
+            return checked, Breach(row.position, stream, row.version, "hash does not match its content")
+        heads[stream] = (row.version, row.hash)
+        checked += 1
+    return checked, None
+
+
+# --- Append-only triggers -------------------------------------------------------------
+
+TABLE = EventRow._meta.db_table
+
+SQLITE_TRIGGERS = [
+    f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_no_update BEFORE UPDATE ON {TABLE}
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only: UPDATE is not allowed'); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_no_delete BEFORE DELETE ON {TABLE}
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only: DELETE is not allowed'); END""",
+]
+SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {TABLE}_no_update", f"DROP TRIGGER IF EXISTS {TABLE}_no_delete"]
+
+POSTGRES_TRIGGERS = [
+    """CREATE OR REPLACE FUNCTION newsdesk_events_append_only() RETURNS trigger AS $$
+       BEGIN
+         RAISE EXCEPTION 'the event log is append-only: % is not allowed', TG_OP;
+       END; $$ LANGUAGE plpgsql""",
+    f"""CREATE OR REPLACE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE}
+        FOR EACH ROW EXECUTE FUNCTION newsdesk_events_append_only()""",
+    f"""CREATE OR REPLACE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE}
+        FOR EACH STATEMENT EXECUTE FUNCTION newsdesk_events_append_only()""",
+]
+POSTGRES_DROP = [
+    f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}",
+    f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE}",
+]
+
+
+def _statements(vendor: str, create: bool) -> list[str]:
+    if vendor == "postgresql":
+        return POSTGRES_TRIGGERS if create else POSTGRES_DROP
+    if vendor == "sqlite":
+        return SQLITE_TRIGGERS if create else SQLITE_DROP
+    raise NotImplementedError(f"No append-only triggers for {vendor}.")
+
+
+def install_triggers(conn: BaseDatabaseWrapper = connection) -> None:
+    with conn.cursor() as cursor:
+        for statement in _statements(conn.vendor, create=True):
+            cursor.execute(statement)
+
+
+def drop_triggers(conn: BaseDatabaseWrapper = connection) -> None:
+    """Only for tests and disaster recovery: lets a row of the log be changed."""
+    with conn.cursor() as cursor:
+        for statement in _statements(conn.vendor, create=False):
+            cursor.execute(statement)
