@@ -102,3 +102,90 @@ class PublicNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.note[:60]}"
+
+
+class Suggestion(models.Model):
+    """Read model: one item of the editors' review queue (one per distinct span + fix)."""
+
+    STATUSES = [(s, s.capitalize()) for s in ("new", "assigned", "accepted", "rejected", "duplicate")]
+    CATEGORIES = [(c, c.capitalize()) for c in ("typo", "factual", "clarification", "other")]
+
+    id = models.UUIDField(primary_key=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
+    status = models.CharField(max_length=16, choices=STATUSES, default="new", db_index=True)
+    category = models.CharField(max_length=16, choices=CATEGORIES, default="typo", db_index=True)
+    priority = models.PositiveSmallIntegerField(default=0, help_text="Higher is more urgent.")
+    assignee = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_suggestions"
+    )
+    reporter_count = models.PositiveIntegerField(default=1)
+    exact = models.TextField(help_text="The text the reader selected.")
+    prefix = models.TextField(blank=True)
+    suffix = models.TextField(blank=True)
+    start = models.PositiveIntegerField(help_text="Where the selection starts in the text of against_version.")
+    end = models.PositiveIntegerField()
+    against_version = models.PositiveIntegerField(help_text="The article version the reader saw.")
+    suggestion = models.TextField(blank=True, help_text="The replacement the reader proposed.")
+    comment = models.TextField(blank=True)
+    outdated = models.BooleanField(default=False, help_text="The selected text is no longer in the article.")
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    reply = models.TextField(blank=True, help_text="The editor's public reply to the reader.")
+    received_at = models.DateTimeField(db_index=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(help_text="Stream version of the last event about this suggestion.")
+
+    class Meta:
+        ordering = ["-priority", "received_at"]
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"“{self.exact[:40]}” → “{self.suggestion[:40]}”"
+
+
+class SuggestionTicket(models.Model):
+    """Not a projection: the reader's secret status token and contact details, erasable on request."""
+
+    suggestion_id = models.UUIDField(db_index=True)
+    token = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"ticket for {self.suggestion_id}"
+
+
+class Comment(models.Model):
+    """Read model: a comment as readers and moderators see it."""
+
+    STATUSES = [("visible", "Visible"), ("pending", "Awaiting approval"), ("hidden", "Hidden")]
+
+    id = models.UUIDField(primary_key=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    author_name = models.CharField(max_length=100)
+    author_user = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL)
+    body = models.TextField()
+    status = models.CharField(max_length=16, choices=STATUSES, db_index=True)
+    flag_count = models.PositiveIntegerField(default=0)
+    hidden_reason = models.TextField(blank=True)
+    posted_at = models.DateTimeField(db_index=True)
+    version = models.PositiveIntegerField(help_text="Stream version of the CommentPosted event.")
+
+    class Meta:
+        ordering = ["posted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.author_name}: {self.body[:40]}"
+
+
+class CommentAuthor(models.Model):
+    """Not a projection: a commenter's e-mail (for reply notices), erasable on request."""
+
+    comment_id = models.UUIDField(unique=True)
+    email = models.EmailField()
+
+    def __str__(self) -> str:
+        return f"author of {self.comment_id}"

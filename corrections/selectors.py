@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,16 @@ def article_events(slug: str) -> QuerySet[Event]:
 def public_meta(meta: dict[str, Any]) -> dict[str, Any]:
     """An event's meta as the public may see it: the kind of actor, never who."""
     return {"actor": {"kind": meta.get("actor", {}).get("kind", "system")}}
+
+
+#: Per event type, what the public log may show of an event's data (default: all of it).
+#: A redactor gets the row and returns the data to show.
+PUBLIC_DATA: dict[str, Callable[[Event], dict[str, Any]]] = {}
+
+
+def public_data(row: Event) -> dict[str, Any]:
+    redact = PUBLIC_DATA.get(row.type)
+    return redact(row) if redact else row.data
 
 
 def _text_events(article: Article, upto: int | None = None) -> list[Recorded]:

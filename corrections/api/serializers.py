@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from ..domain.events import CORRECTION_KINDS
 from ..models import Article, Event, PublicNote
-from ..selectors import public_meta
+from ..selectors import public_data, public_meta
 
 TITLE_MAX = 300
 BODY_MAX = 100_000
@@ -111,11 +111,15 @@ class RetractionSerializer(serializers.Serializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
+    data = serializers.SerializerMethodField()
     meta = serializers.SerializerMethodField()
 
     class Meta:
         model = Event
         fields = ["position", "version", "type", "schema", "data", "meta", "recorded_at", "hash"]
+
+    def get_data(self, event: Event) -> dict[str, Any]:
+        return public_data(event)
 
     def get_meta(self, event: Event) -> dict[str, Any]:
         return public_meta(event.meta)
