@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +24,10 @@ from . import projections
 from .domain.events import Event, Recorded, decode
 from .models import Event as EventRow
 from .models import Stream
+
+#: Reactions that run inside the append's transaction but are not projections, so a
+#: rebuild never replays them (the notification outbox writes its rows here).
+REACTORS: list[Callable[[Recorded], None]] = []
 
 
 def canonical_json(value: Any) -> str:
@@ -95,6 +99,8 @@ def append(stream_id: uuid.UUID | str, events: Sequence[Event], *, meta: dict[st
         head.last_hash = row.hash
         item = Recorded(str(head.id), row.version, domain_event, now, meta, row.position)
         projections.project(item)
+        for react in REACTORS:
+            react(item)
         recorded.append(item)
     head.version += len(events)
     head.save(update_fields=["version", "last_hash"])

@@ -1,4 +1,4 @@
-"""Services: the only writers. Each loads state, runs a domain command and appends in one transaction."""
+"""Article services: publish, revise, correct, retract."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from . import store
-from .domain import commands
-from .domain.errors import NotFound, SlugTaken
-from .domain.events import Recorded
-from .models import Article
+from .. import store
+from ..domain import commands
+from ..domain.errors import NotFound, SlugTaken
+from ..domain.events import Recorded
+from ..models import Article
 
 
 def actor_meta(user: Any = None, *, kind: str | None = None, request_id: str = "") -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Selectors: the only readers. Listings read the projections; time travel folds the log."""
+"""Article selectors: listings read the projections; time travel folds the log."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from . import store
-from .domain import diff as text_diff
-from .domain.errors import NotFound
-from .domain.events import TEXT_CHANGING, Recorded
-from .domain.state import ArticleState, fold_text
-from .models import Article, Event, PublicNote
+from .. import store
+from ..domain import diff as text_diff
+from ..domain.errors import NotFound
+from ..domain.events import TEXT_CHANGING, Recorded
+from ..domain.state import ArticleState, fold_text
+from ..models import Article, Event, PublicNote
 
 
 def article_list() -> QuerySet[Article]:

@@ -1,0 +1,27 @@
+"""Selectors: the only readers of the read models. One module per concern; article selectors re-exported here."""
+
+from .articles import (
+    PUBLIC_DATA,
+    article_at_version,
+    article_diff,
+    article_events,
+    article_get,
+    article_history,
+    article_list,
+    diff_states,
+    public_data,
+    public_meta,
+)
+
+__all__ = [
+    "PUBLIC_DATA",
+    "article_at_version",
+    "article_diff",
+    "article_events",
+    "article_get",
+    "article_history",
+    "article_list",
+    "diff_states",
+    "public_data",
+    "public_meta",
+]

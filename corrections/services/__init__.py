@@ -1,0 +1,23 @@
+"""Services: the only writers. Each loads state, runs a domain command and appends in one transaction.
+
+One module per concern; the article services and the helpers every service
+uses are re-exported here.
+"""
+
+from .articles import (
+    actor_meta,
+    article_publish,
+    article_retract,
+    article_revise,
+    correction_issue,
+    lock_article,
+)
+
+__all__ = [
+    "actor_meta",
+    "article_publish",
+    "article_retract",
+    "article_revise",
+    "correction_issue",
+    "lock_article",
+]
