@@ -86,3 +86,12 @@ def live_db(transactional_db: Any) -> Iterator[None]:
     from corrections.models import Event
 
     Event.objects.all()._raw_delete(Event.objects.db)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles() -> Iterator[None]:
+    """Throttle counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
