@@ -229,3 +229,13 @@ def test_editor_can_use_a_session(editor: Any, client: Any) -> None:
     client.force_login(editor)
     response = client.post("/api/v1/articles/", NEW, content_type="application/json")
     assert response.status_code == 201
+
+
+def test_an_expected_version_from_the_future_is_a_conflict(editor_api: Any, article: str) -> None:
+    """An editor cannot claim to have seen a version that does not exist yet."""
+    response = editor_api.post(
+        f"/api/v1/articles/{article}/revisions/", {"body": "x", "expected_version": 7}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json()["current_version"] == 1
+    assert "does not exist yet" in response.json()["detail"]

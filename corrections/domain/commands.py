@@ -45,7 +45,12 @@ def ensure_not_retracted(state: ArticleState) -> None:
 
 def ensure_fresh(state: ArticleState, expected_version: int) -> None:
     """Refuse an edit made on a text that has changed since the editor saw it."""
-    if expected_version < state.text_version or expected_version > state.version:
+    if expected_version > state.version:
+        raise StaleVersion(
+            f"Version {expected_version} does not exist yet; the article is at version {state.version}.",
+            current_version=state.version,
+        )
+    if expected_version < state.text_version:
         raise StaleVersion(
             f"The article has changed since version {expected_version}; "
             f"it is now at version {state.version}. Reload it and apply your change again.",

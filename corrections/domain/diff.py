@@ -38,11 +38,16 @@ def diff_words(before: str, after: str) -> list[DiffOp]:
     return ops
 
 
+def _lines(text: str) -> list[str]:
+    # Every line ends in a newline, so the last lines of two versions never run together.
+    return [line if line.endswith("\n") else line + "\n" for line in text.splitlines(keepends=True)]
+
+
 def unified(before: str, after: str, from_label: str, to_label: str) -> str:
     return "".join(
         difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
+            _lines(before),
+            _lines(after),
             fromfile=from_label,
             tofile=to_label,
         )
