@@ -20,3 +20,5 @@ class CorrectionsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_triggers, sender=self)
+        # Registers the notification outbox as a reactor of every append.
+        from . import notifications  # noqa: F401

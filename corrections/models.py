@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils import timezone
 
 from .domain.state import ArticleState
 
@@ -64,6 +65,13 @@ class Article(models.Model):
     text_version = models.PositiveIntegerField(help_text="Version of the last event that changed the text.")
     published_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    comment_moderation = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        choices=[("post", "Post-moderation"), ("pre", "Pre-moderation")],
+        help_text="Empty: the site's COMMENT_MODERATION setting applies.",
+    )
 
     class Meta:
         ordering = ["-published_at"]
@@ -165,6 +173,14 @@ class Comment(models.Model):
     id = models.UUIDField(primary_key=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    thread = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="thread_replies",
+        help_text="The top-level comment this reply belongs to; empty for a top-level comment.",
+    )
     author_name = models.CharField(max_length=100)
     author_user = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL)
     body = models.TextField()
@@ -189,3 +205,58 @@ class CommentAuthor(models.Model):
 
     def __str__(self) -> str:
         return f"author of {self.comment_id}"
+
+
+class Notification(models.Model):
+    """Not a projection: the outbox. Written in the append's transaction, delivered once by a Celery task.
+
+    Recipients are kept as references (``ticket:<id>``, ``comment:<id>``,
+    ``desk``, ``webhook``) and resolved at delivery, so an erased e-mail is
+    never used and no personal data is copied here.
+    """
+
+    DESK_SUGGESTION = "desk_suggestion"
+    DESK_DIGEST = "desk_digest"
+    READER_DECISION = "reader_decision"
+    COMMENT_REPLY = "comment_reply"
+    WEBHOOK = "webhook"
+    KINDS = [
+        (DESK_SUGGESTION, "New suggestion (desk)"),
+        (DESK_DIGEST, "Daily digest (desk)"),
+        (READER_DECISION, "Decision (reader)"),
+        (COMMENT_REPLY, "Reply (comment author)"),
+        (WEBHOOK, "Webhook"),
+    ]
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    STATUSES = [(PENDING, "Pending"), (SENT, "Sent"), (FAILED, "Failed"), (SKIPPED, "Skipped (no recipient)")]
+
+    key = models.CharField(
+        max_length=200, unique=True, help_text="What must happen only once, e.g. event:42:reader_decision:ticket:7."
+    )
+    kind = models.CharField(max_length=32, choices=KINDS, db_index=True)
+    status = models.CharField(max_length=16, choices=STATUSES, default=PENDING)
+    recipient = models.CharField(
+        max_length=100, help_text="Resolved at delivery: desk, webhook, ticket:<id>, comment:<id>."
+    )
+    event_position = models.BigIntegerField(null=True, blank=True, help_text="The event that caused it, if any.")
+    event_type = models.CharField(max_length=64, blank=True)
+    stream_id = models.UUIDField(null=True, blank=True)
+    event_version = models.PositiveIntegerField(null=True, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True, help_text="Why the last attempt failed, or why nothing was sent.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    due_at = models.DateTimeField(default=timezone.now, help_text="The relay leaves it alone until then.")
+    enqueued_at = models.DateTimeField(null=True, blank=True, help_text="Last handed to the broker.")
+    claimed_until = models.DateTimeField(null=True, blank=True, help_text="A worker is delivering it until then.")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "due_at"], name="notification_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient} ({self.status})"

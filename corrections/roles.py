@@ -12,7 +12,9 @@ PERMISSIONS = [
     "work_desk",
     "view_event",
     "view_article",
-    "view_publicnote",
+    "view_comment",  # moderation; approve and hide need work_desk, never change_comment
+    "view_suggestion",  # the review queue; its actions need work_desk, never change_suggestion
+    "view_notification",  # the outbox; retrying a failed one needs work_desk
 ]
 
 

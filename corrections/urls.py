@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import comment_views, feeds, views
 
 app_name = "corrections"
 
@@ -10,4 +10,17 @@ urlpatterns = [
     path("", views.article_index, name="index"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
     path("articles/<slug:slug>/history/", views.article_history, name="history"),
+    path("suggestions/<str:token>/", views.suggestion_status, name="suggestion-status"),
+    path("articles/<slug:slug>/comments/", comment_views.comment_create, name="comment-create"),
+    path("articles/<slug:slug>/comments/<str:comment_id>/flag/", comment_views.comment_flag, name="comment-flag"),
+    # Transparency: every public correction, as a page and as feeds (all, or one article's)
+    path("corrections/", views.corrections_index, name="corrections"),
+    path("corrections/feed/", feeds.CorrectionsFeed(), name="corrections-feed"),
+    path("corrections/feed/atom/", feeds.AtomCorrectionsFeed(), name="corrections-atom"),
+    path("articles/<slug:slug>/corrections/feed/", feeds.ArticleCorrectionsFeed(), name="article-corrections-feed"),
+    path(
+        "articles/<slug:slug>/corrections/feed/atom/",
+        feeds.AtomArticleCorrectionsFeed(),
+        name="article-corrections-atom",
+    ),
 ]

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from . import selectors
+from .comment_views import CommentForm, comment_context
 from .domain.errors import NotFound
+from .selectors import suggestions as suggestion_selectors
+from .selectors import transparency
 
 
 def article_index(request: HttpRequest) -> HttpResponse:
     return render(request, "corrections/index.html", {"articles": selectors.article_list()[:50]})
 
 
-def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def article_detail(request: HttpRequest, slug: str, comment_form: CommentForm | None = None) -> HttpResponse:
     try:
         article = selectors.article_get(slug)
     except NotFound as error:
         raise Http404(error.message) from error
-    return render(request, "corrections/article.html", {"article": article, "notes": article.notes.all()})
+    context = {"article": article, "notes": article.notes.all(), **comment_context(request, article, comment_form)}
+    return render(request, "corrections/article.html", context)
 
 
 def article_history(request: HttpRequest, slug: str) -> HttpResponse:
@@ -28,3 +33,19 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
     except NotFound as error:
         raise Http404(error.message) from error
     return render(request, "corrections/history.html", {"article": article, "history": history})
+
+
+def corrections_index(request: HttpRequest) -> HttpResponse:
+    """Every public correction, newest first, each linked to its article (50 a page)."""
+    page = Paginator(transparency.public_corrections(), 50).get_page(request.GET.get("page"))
+    return render(request, "corrections/corrections.html", {"page_obj": page})
+
+
+def suggestion_status(request: HttpRequest, token: str) -> HttpResponse:
+    """A reader's status page for their suggestion, reached only through the secret link they were given."""
+    try:
+        item = suggestion_selectors.suggestion_status(token)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    return render(request, "corrections/suggestion_status.html", {"item": item})
+

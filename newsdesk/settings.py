@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -136,6 +137,13 @@ warnings.filterwarnings("ignore", message="No directory at")
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 512 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 
+# --- Comments ---------------------------------------------------------------------
+# "post": comments show at once and editors hide bad ones; "pre": they show once an
+# editor approves them. Editors can override this per article.
+COMMENT_MODERATION = env_str("COMMENT_MODERATION", "post").strip().lower()
+if COMMENT_MODERATION not in {"post", "pre"}:
+    raise ValueError(f"COMMENT_MODERATION must be 'post' or 'pre', not {COMMENT_MODERATION!r}.")
+
 # --- REST framework -------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -165,6 +173,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status" field: name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleStatusEnum": "corrections.models.Article.STATUSES",
+        "CommentStatusEnum": "corrections.models.Comment.STATUSES",
+        "SuggestionStatusEnum": "corrections.models.Suggestion.STATUSES",
+    },
 }
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
@@ -189,6 +203,22 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "newsdesk@localhost")
+# Seconds before an SMTP connection gives up; a notification's claim outlasts it (NOTIFY_CLAIM_SECONDS).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# --- Notifications (README: "Notifications (Celery)") -------------------------------
+DESK_EMAIL = env_list("DESK_EMAIL")
+NOTIFY_DESK_IMMEDIATELY = env_bool("NOTIFY_DESK_IMMEDIATELY", True)
+NOTIFY_DIGEST_HOUR = env_int("NOTIFY_DIGEST_HOUR", 7)
+NOTIFY_WEBHOOK_URL = env_str("NOTIFY_WEBHOOK_URL")
+NOTIFY_WEBHOOK_SECRET = env_str("NOTIFY_WEBHOOK_SECRET")
+NOTIFY_WEBHOOK_TIMEOUT = env_int("NOTIFY_WEBHOOK_TIMEOUT", 10)
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
+NOTIFY_RETRY_BACKOFF = env_int("NOTIFY_RETRY_BACKOFF", 30)  # first retry after this many seconds, then doubling
+NOTIFY_RETRY_BACKOFF_MAX = env_int("NOTIFY_RETRY_BACKOFF_MAX", 3600)
+NOTIFY_CLAIM_SECONDS = env_int("NOTIFY_CLAIM_SECONDS", 300)
+NOTIFY_RELAY_GRACE_SECONDS = env_int("NOTIFY_RELAY_GRACE_SECONDS", 30)
+NOTIFY_REENQUEUE_SECONDS = env_int("NOTIFY_REENQUEUE_SECONDS", 600)
 
 # --- Celery -----------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
@@ -206,6 +236,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Re-enqueues outbox rows the broker never got (it was down) or a worker dropped.
+    "notifications-relay": {"task": "corrections.tasks.relay_pending", "schedule": 60.0},
+    "notifications-digest": {
+        "task": "corrections.tasks.send_daily_digest",
+        "schedule": crontab(hour=NOTIFY_DIGEST_HOUR, minute=0),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from corrections import projections, services
 from corrections.domain.commands import ChangeRequest
 from corrections.domain.errors import DomainError
-from corrections.models import Article
+from corrections.models import Article, Suggestion
+from corrections.services import suggestions as suggestion_services
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,8 @@ step = st.one_of(
     st.tuples(st.just("revise"), st.integers(0, 3), st.sampled_from(WORDS), st.booleans()),
     st.tuples(st.just("correct"), st.integers(0, 3), st.sampled_from(WORDS), st.sampled_from(WORDS)),
     st.tuples(st.just("retract"), st.integers(0, 3), st.just(""), st.just("")),
+    # A reader suggests replacing word a with word b, against the first or the current version.
+    st.tuples(st.just("suggest"), st.integers(0, 3), st.sampled_from(WORDS), st.sampled_from(WORDS)),
 )
 
 
@@ -73,10 +76,19 @@ def test_rebuild_reproduces_the_inline_read_models(steps: list[tuple]) -> None:
                     changes=[ChangeRequest(exact=a, replacement=b, start=None)],
                     meta=META,
                 )
+            elif action == "suggest":
+                suggestion_services.suggestion_submit(
+                    slug=slug,
+                    exact=a,
+                    suggestion=b.upper(),
+                    version=1 if a < b else None,
+                    meta={"actor": {"kind": "reader"}},
+                )
             else:
                 services.article_retract(slug=slug, expected_version=version, note="Withdrawn.", meta=META)
         except DomainError:
             pass  # e.g. revising a retracted article, or a quote that is ambiguous: refused, nothing written
+    assert Suggestion in projections.READ_MODELS
     inline = snapshot()
     call_command("rebuild_projections", "--no-progress")
     assert snapshot() == inline

@@ -136,6 +136,11 @@ class EventList(generics.ListAPIView):
             return Event.objects.none()
         return selectors.article_events(self.kwargs["slug"])
 
+    def paginate_queryset(self, queryset: Any) -> Any:
+        # Redactors look up what they need once for the whole page, not once per event.
+        page = super().paginate_queryset(queryset)
+        return None if page is None else selectors.public_page(page)
+
 
 class VersionDetail(APIView):
     @extend_schema(responses={200: s.ArticleVersionSerializer, 404: ERRORS[404]})

@@ -7,8 +7,11 @@ table, referenced by the suggestion's id.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from .anchoring import Span, resolve
+from .errors import InvalidCommand, SelectionAmbiguous, SelectionNotFound
 from .events import Event, event
 
 CATEGORIES = ("typo", "factual", "clarification", "other")
@@ -76,3 +79,66 @@ class SuggestionRejected(Event):
 class SuggestionMarkedDuplicate(Event):
     suggestion_id: str
     of: str
+
+
+# --- Rules for a reader's submission (pure functions) ----------------------------
+
+#: Length limits: a selection is a phrase or a sentence, not the whole article.
+MAX_EXACT = 1000
+MAX_CONTEXT = 200  # prefix and suffix each; the widget sends about 32 characters
+MAX_SUGGESTION = 2000
+MAX_COMMENT = 2000
+MAX_NAME = 100
+
+# Control characters other than tab and line breaks have no place in plain text
+# (and PostgreSQL refuses NUL in a text column).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACE = re.compile(r"\s+")
+
+
+def has_control_characters(text: str) -> bool:
+    return bool(_CONTROL.search(text))
+
+
+def normalize_fix(text: str) -> str:
+    """The fix as compared for duplicates: white space folded, ends trimmed, case kept."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def check_submission(*, exact: str, suggestion: str, comment: str, category: str) -> None:
+    """Refuse a report that cannot be acted on, with a message the reader understands."""
+    if category not in CATEGORIES:
+        raise InvalidCommand(f"Unknown category “{category}”; use one of {', '.join(CATEGORIES)}.", field="category")
+    if not exact.strip():
+        raise InvalidCommand("Select the text you want to correct.", field="exact")
+    if not suggestion.strip() and not comment.strip():
+        raise InvalidCommand("Tell us what is wrong: propose a fix or add a comment.", field="suggestion")
+    if not comment.strip() and normalize_fix(suggestion) == normalize_fix(exact):
+        raise InvalidCommand("Your fix is the same as the selected text.", field="suggestion")
+
+
+def duplicate_key(span: Span, suggestion: str) -> tuple[int, int, str]:
+    """Two open reports with the same key are one queue item: the same span, the same fix."""
+    return (span.start, span.end, normalize_fix(suggestion))
+
+
+def overlaps(a: Span | tuple[int, int], b: Span | tuple[int, int]) -> bool:
+    """Do two half-open spans share at least one character?"""
+    a_start, a_end = (a.start, a.end) if isinstance(a, Span) else a
+    b_start, b_end = (b.start, b.end) if isinstance(b, Span) else b
+    return a_start < b_end and b_start < a_end
+
+
+def reanchor(text: str, *, exact: str, prefix: str = "", suffix: str = "", hint: int | None = None) -> Span | None:
+    """Where a selection made on an older version is in ``text`` now; None if it is gone (outdated).
+
+    The quote and its context decide first: after a revision an old offset may
+    point at another occurrence. Only when they cannot tell, ``hint`` (where the
+    selection was before) picks the nearest one, so re-anchoring is never ambiguous.
+    """
+    try:
+        return resolve(text, exact, prefix, suffix)
+    except SelectionNotFound:
+        return None
+    except SelectionAmbiguous:
+        return resolve(text, exact, prefix, suffix, 0 if hint is None else hint)

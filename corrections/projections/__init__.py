@@ -57,5 +57,5 @@ def rebuild(events: Iterable[Recorded]) -> int:
     return count
 
 
-# Importing the projector modules registers them (keep parents' modules first).
-from . import articles  # noqa: E402, F401
+# Importing the projector modules registers them (each puts its read models before their parents').
+from . import articles, comments, review, suggestions  # noqa: E402, F401

@@ -11,6 +11,7 @@ from .articles import (
     diff_states,
     public_data,
     public_meta,
+    public_page,
 )
 
 __all__ = [
@@ -24,4 +25,8 @@ __all__ = [
     "diff_states",
     "public_data",
     "public_meta",
+    "public_page",
 ]
+
+# Importing a concern's module registers its redactors for the public event log.
+from . import comments, suggestions  # noqa: F401

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,18 @@ PUBLIC_DATA: dict[str, Callable[[Event], dict[str, Any]]] = {}
 def public_data(row: Event) -> dict[str, Any]:
     redact = PUBLIC_DATA.get(row.type)
     return redact(row) if redact else row.data
+
+
+#: Hooks that see a whole page of log rows before it is shown, so that a redactor can look
+#: up what it needs once per page (and note it on the rows) instead of once per row.
+PUBLIC_PAGE_HOOKS: list[Callable[[Sequence[Event]], None]] = []
+
+
+def public_page(rows: Sequence[Event]) -> list[Event]:
+    rows = list(rows)
+    for hook in PUBLIC_PAGE_HOOKS:
+        hook(rows)
+    return rows
 
 
 def _text_events(article: Article, upto: int | None = None) -> list[Recorded]:

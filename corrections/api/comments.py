@@ -1,0 +1,350 @@
+"""Comment endpoints: the public thread, posting and flagging; the editors' moderation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from .. import services
+from ..domain import comments as domain
+from ..models import Comment
+from ..selectors import comments as selectors
+from ..services import comments as comment_services
+from .permissions import IsEditor
+from .serializers import ErrorSerializer
+
+# --- Throttles ---------------------------------------------------------------------
+
+
+class CommentThrottle(AnonRateThrottle):
+    """Anonymous comment posts, per client, at the rate of ``COMMENT_RATE`` (logged-in users are not throttled)."""
+
+    scope = "comments"
+
+
+class CommentFlagThrottle(CommentThrottle):
+    """Anonymous flags: the same rate as posts, counted apart from them."""
+
+    cache_format = "throttle_%(scope)s_flag_%(ident)s"
+
+
+# --- Serializers -------------------------------------------------------------------
+
+
+class ReplySerializer(serializers.ModelSerializer):
+    parent = serializers.UUIDField(source="parent_id", help_text="The comment this reply answers.")
+    in_reply_to = serializers.CharField(
+        allow_null=True,
+        read_only=True,
+        help_text="The name of the reply this one answers; null when it answers the top-level comment.",
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["id", "parent", "in_reply_to", "author_name", "body", "posted_at"]
+
+
+class ThreadSerializer(serializers.ModelSerializer):
+    replies = ReplySerializer(source="thread_list", many=True, read_only=True, help_text="Oldest first.")
+
+    class Meta:
+        model = Comment
+        fields = ["id", "author_name", "body", "posted_at", "replies"]
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=domain.BODY_MAX, help_text="Plain text; shown escaped, never as markup.")
+    name = serializers.CharField(
+        max_length=domain.NAME_MAX,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Required without a login; shown with the comment.",
+    )
+    email = serializers.EmailField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Optional, never shown: used only to tell you about replies.",
+    )
+    parent = serializers.UUIDField(required=False, allow_null=True, default=None, help_text="Reply to this comment.")
+    website = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Leave empty: a field for spam robots to fill in.",
+    )
+
+    def validate_website(self, value: str) -> str:
+        if value:
+            raise serializers.ValidationError("Leave this field empty: it is there to catch spam robots.")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        user = self.context["request"].user
+        if not user.is_authenticated and not attrs["name"].strip():
+            raise serializers.ValidationError({"name": "Give your name to comment without logging in."})
+        return attrs
+
+
+class CommentPostedSerializer(serializers.ModelSerializer):
+    parent = serializers.UUIDField(source="parent_id", allow_null=True)
+    detail = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "parent", "author_name", "body", "status", "posted_at", "version", "detail"]
+
+    def get_detail(self, comment: Comment) -> str:
+        if comment.status == domain.PENDING:
+            return "Thank you. Your comment will appear once an editor approves it."
+        return "Thank you. Your comment is posted."
+
+
+class FlagSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=domain.REASON_MAX,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="What is wrong with the comment (seen by editors only).",
+    )
+
+
+class FlaggedSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    detail = serializers.CharField()
+
+
+class ReviewCommentSerializer(serializers.ModelSerializer):
+    article = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.UUIDField(source="parent_id", allow_null=True)
+    thread = serializers.UUIDField(source="thread_id", allow_null=True, help_text="The top-level comment, if a reply.")
+    author_user = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Comment
+        fields = [
+            "id",
+            "article",
+            "parent",
+            "thread",
+            "author_name",
+            "author_user",
+            "body",
+            "status",
+            "flag_count",
+            "hidden_reason",
+            "posted_at",
+            "version",
+        ]
+
+
+class HideSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=domain.REASON_MAX, help_text="Why it is hidden (kept in the log).")
+
+
+class ModerationSerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(
+        choices=[*domain.MODES, domain.SITE_DEFAULT],
+        help_text="post: shown at once; pre: shown once approved; default: follow the site's COMMENT_MODERATION.",
+    )
+
+
+class ModerationStateSerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(choices=[*domain.MODES, domain.SITE_DEFAULT], help_text="The article's own setting.")
+    effective_mode = serializers.ChoiceField(choices=domain.MODES, help_text="The mode that applies.")
+    version = serializers.IntegerField()
+
+
+# --- Views -------------------------------------------------------------------------
+
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such article or comment.")
+INVALID = OpenApiResponse(ErrorSerializer, description="Invalid fields (with `fields`), or the honeypot was filled.")
+THROTTLED = OpenApiResponse(ErrorSerializer, description="Too many posts; retry after the Retry-After header.")
+REFUSED = OpenApiResponse(ErrorSerializer, description="Refused as the comment stands (see `detail`).")
+NOT_EDITOR = OpenApiResponse(ErrorSerializer, description="Not an editor.")
+
+
+def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _request_id(request: Request) -> str:
+    return request.headers.get("X-Request-ID", "")
+
+
+class ArticleComments(generics.ListAPIView):
+    """The article's visible comments, threaded (public); or post a comment (anyone, throttled)."""
+
+    serializer_class = ThreadSerializer
+
+    def get_throttles(self) -> list[Any]:
+        return [CommentThrottle()] if self.request.method == "POST" else []
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no slug
+            return Comment.objects.none()
+        return selectors.comment_roots(selectors.comment_article(self.kwargs["slug"]))
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        # One query for the replies of the whole page, however many threads it holds.
+        page = super().paginate_queryset(queryset)
+        return None if page is None else selectors.comment_threads(page)
+
+    @extend_schema(responses={200: ThreadSerializer(many=True), 404: NOT_FOUND})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Top-level comments, oldest first, each with its replies; visible comments only."""
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=CommentCreateSerializer,
+        responses={
+            201: CommentPostedSerializer,
+            400: INVALID,
+            404: NOT_FOUND,
+            413: OpenApiResponse(ErrorSerializer, description="Body larger than API_MAX_BODY_BYTES."),
+            422: OpenApiResponse(ErrorSerializer, description="Comments are closed, or the parent is not visible."),
+            429: THROTTLED,
+        },
+        examples=[
+            OpenApiExample(
+                "Comment", value={"body": "Good news for cyclists.", "name": "Ann", "email": ""}, request_only=True
+            )
+        ],
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        """Post a comment or a reply: anonymously with a name, or logged in."""
+        data = _valid(CommentCreateSerializer, request)
+        recorded = comment_services.comment_post(
+            slug=slug,
+            body=data["body"],
+            author_name=data["name"],
+            email=data["email"],
+            parent_id=str(data["parent"]) if data["parent"] else None,
+            user=request.user,
+            meta=comment_services.comment_meta(request.user, request_id=_request_id(request)),
+        )
+        comment = selectors.comment_get(recorded.event.comment_id)  # type: ignore[attr-defined]
+        return Response(CommentPostedSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class CommentFlag(APIView):
+    throttle_classes = [CommentFlagThrottle]
+
+    @extend_schema(
+        request=FlagSerializer,
+        responses={201: FlaggedSerializer, 400: INVALID, 404: NOT_FOUND, 429: THROTTLED},
+    )
+    def post(self, request: Request, comment_id: str) -> Response:
+        """Flag a visible comment for the editors to look at."""
+        data = _valid(FlagSerializer, request)
+        recorded = comment_services.comment_flag(
+            comment_id=comment_id,
+            reason=data["reason"],
+            meta=comment_services.comment_meta(request.user, request_id=_request_id(request)),
+        )
+        detail = "Thank you; an editor will look at this comment."
+        return Response({"version": recorded.version, "detail": detail}, status=status.HTTP_201_CREATED)
+
+
+class CommentFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Comment.STATUSES, help_text="visible, pending or hidden")
+    article = django_filters.CharFilter(field_name="article__slug", help_text="The article's slug.")
+    flagged = django_filters.BooleanFilter(method="filter_flagged", help_text="Flagged and not yet reviewed.")
+
+    class Meta:
+        model = Comment
+        fields = ["status", "article", "flagged"]
+
+    def filter_flagged(self, queryset: Any, name: str, value: bool | None) -> Any:
+        if value is None:
+            return queryset
+        return queryset.filter(flag_count__gt=0) if value else queryset.filter(flag_count=0)
+
+
+class ReviewCommentList(generics.ListAPIView):
+    """Every comment, newest first, for the editors; filter by status, article and flagged."""
+
+    permission_classes = [IsEditor]
+    serializer_class = ReviewCommentSerializer
+    filterset_class = CommentFilter
+
+    def get_queryset(self) -> Any:
+        return selectors.comment_review_list()
+
+    @extend_schema(responses={200: ReviewCommentSerializer(many=True), 400: INVALID, 403: NOT_EDITOR})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Every comment, newest first; filter with ?status=, ?article=<slug> and ?flagged=true."""
+        return super().get(request, *args, **kwargs)
+
+
+class ReviewCommentApprove(APIView):
+    permission_classes = [IsEditor]
+
+    @extend_schema(
+        request=None, responses={200: ReviewCommentSerializer, 403: NOT_EDITOR, 404: NOT_FOUND, 422: REFUSED}
+    )
+    def post(self, request: Request, comment_id: str) -> Response:
+        """Show a pending comment, or keep a flagged one (its flags count as reviewed)."""
+        comment_services.comment_approve(
+            comment_id=comment_id, meta=services.actor_meta(request.user, request_id=_request_id(request))
+        )
+        return Response(ReviewCommentSerializer(selectors.comment_get(comment_id)).data)
+
+
+class ReviewCommentHide(APIView):
+    permission_classes = [IsEditor]
+
+    @extend_schema(
+        request=HideSerializer,
+        responses={200: ReviewCommentSerializer, 400: INVALID, 403: NOT_EDITOR, 404: NOT_FOUND, 422: REFUSED},
+    )
+    def post(self, request: Request, comment_id: str) -> Response:
+        """Hide a comment for good, with a reason; the original stays in the log but is never shown again."""
+        data = _valid(HideSerializer, request)
+        comment_services.comment_hide(
+            comment_id=comment_id,
+            reason=data["reason"],
+            meta=services.actor_meta(request.user, request_id=_request_id(request)),
+        )
+        return Response(ReviewCommentSerializer(selectors.comment_get(comment_id)).data)
+
+
+class ArticleModeration(APIView):
+    permission_classes = [IsEditor]
+
+    @extend_schema(responses={200: ModerationStateSerializer, 403: NOT_EDITOR, 404: NOT_FOUND})
+    def get(self, request: Request, slug: str) -> Response:
+        """The article's moderation setting and the mode that applies."""
+        return Response(_moderation_state(slug))
+
+    @extend_schema(
+        request=ModerationSerializer,
+        responses={200: ModerationStateSerializer, 400: INVALID, 403: NOT_EDITOR, 404: NOT_FOUND, 422: REFUSED},
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        """Choose pre- or post-moderation of comments on this article, or go back to the site default."""
+        data = _valid(ModerationSerializer, request)
+        comment_services.article_set_moderation(
+            slug=slug, mode=data["mode"], meta=services.actor_meta(request.user, request_id=_request_id(request))
+        )
+        return Response(_moderation_state(slug))
+
+
+def _moderation_state(slug: str) -> dict[str, Any]:
+    article = selectors.comment_article(slug)
+    return {
+        "mode": article.comment_moderation or domain.SITE_DEFAULT,
+        "effective_mode": selectors.moderation_mode(article),
+        "version": article.version,
+    }

@@ -1,0 +1,207 @@
+"""Reader suggestion endpoints: report a mistake (anyone, throttled) and follow it by secret token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from .. import services
+from ..domain import suggestions as domain
+from ..models import Suggestion
+from ..selectors import suggestions as selectors
+from ..services import suggestions as suggestion_services
+from .serializers import ErrorSerializer
+
+
+class SuggestionThrottle(ScopedRateThrottle):
+    """Submissions per client (IP address, or user when logged in) at the rate of ``SUGGESTION_RATE``."""
+
+    def get_rate(self) -> str | None:
+        # Read at request time, not at import time, so that a changed setting applies at once.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+# --- Serializers -------------------------------------------------------------------
+
+
+def _text(max_length: int, help_text: str, *, trim: bool = True) -> serializers.CharField:
+    return serializers.CharField(
+        max_length=max_length,
+        required=False,
+        default="",
+        allow_blank=True,
+        trim_whitespace=trim,
+        help_text=help_text,
+    )
+
+
+class SuggestionCreateSerializer(serializers.Serializer):
+    exact = serializers.CharField(
+        max_length=domain.MAX_EXACT,
+        help_text="The text the reader selected (W3C TextQuoteSelector `exact`).",
+    )
+    prefix = _text(domain.MAX_CONTEXT, "Text just before the selection (about 32 characters).", trim=False)
+    suffix = _text(domain.MAX_CONTEXT, "Text just after the selection (about 32 characters).", trim=False)
+    start = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Where the selection starts in the article's text: a hint when the quote occurs more than once.",
+    )
+    end = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The article version the reader saw; default: the current one.",
+    )
+    suggestion = _text(domain.MAX_SUGGESTION, "The proposed replacement text.")
+    comment = _text(domain.MAX_COMMENT, "What is wrong, for the editors (not shown publicly).")
+    category = serializers.ChoiceField(choices=Suggestion.CATEGORIES, default="typo")
+    name = _text(domain.MAX_NAME, "Optional; seen by editors only, never in the public log.")
+    email = serializers.EmailField(
+        required=False, default="", allow_blank=True, help_text="Optional; to tell you when an editor replies."
+    )
+    website = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="Leave empty: a field for spam robots to fill in.",
+    )
+
+    def validate_website(self, value: str) -> str:
+        if value:
+            raise serializers.ValidationError("Leave this field empty: it is there to catch spam robots.")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        bad = {
+            name: "Plain text only: remove the control characters."
+            for name in ("exact", "prefix", "suffix", "suggestion", "comment", "name")
+            if domain.has_control_characters(attrs.get(name, ""))
+        }
+        if bad:
+            raise serializers.ValidationError(bad)
+        return attrs
+
+
+class SuggestionCreatedSerializer(serializers.Serializer):
+    id = serializers.UUIDField(help_text="The queue item; a duplicate report gets the id of the item it joined.")
+    token = serializers.CharField(help_text="The reader's secret: the only way to see the status later.")
+    status = serializers.ChoiceField(choices=Suggestion.STATUSES)
+    status_url = serializers.URLField(help_text="The reader's status page.")
+    detail = serializers.CharField()
+
+
+class SuggestionArticleSerializer(serializers.Serializer):
+    slug = serializers.SlugField(source="article_slug")
+    title = serializers.CharField(source="article_title")
+
+
+class SuggestionStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Suggestion.STATUSES)
+    status_label = serializers.CharField(help_text="The status in a sentence.")
+    reply = serializers.CharField(help_text="The editor's public reply; empty until there is one.")
+    exact = serializers.CharField(help_text="The text the reader selected.")
+    suggestion = serializers.CharField(help_text="The proposed fix.")
+    category = serializers.ChoiceField(choices=Suggestion.CATEGORIES)
+    outdated = serializers.BooleanField(help_text="The selected text has since changed in the article.")
+    received_at = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    article = SuggestionArticleSerializer(source="*", help_text="The article the suggestion is about.")
+
+
+# --- Views -------------------------------------------------------------------------
+
+INVALID = OpenApiResponse(ErrorSerializer, description="Invalid fields (with `fields`), or the honeypot was filled.")
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No article with that slug.")
+UNANCHORED = OpenApiResponse(
+    ErrorSerializer,
+    description="The selected text is not in that version (`selection_not_found`), occurs several times and "
+    "nothing tells which (`selection_ambiguous`), or the article is retracted.",
+)
+THROTTLED = OpenApiResponse(ErrorSerializer, description="Too many suggestions; retry after the Retry-After header.")
+
+
+class ArticleSuggestions(APIView):
+    """Readers report a mistake; anonymous by design, so no session (and no CSRF) is involved."""
+
+    authentication_classes: list[Any] = []
+    throttle_classes = [SuggestionThrottle]
+    throttle_scope = "suggestions"
+
+    @extend_schema(
+        request=SuggestionCreateSerializer,
+        responses={
+            201: SuggestionCreatedSerializer,
+            400: INVALID,
+            404: NOT_FOUND,
+            413: OpenApiResponse(ErrorSerializer, description="Body larger than API_MAX_BODY_BYTES."),
+            422: UNANCHORED,
+            429: THROTTLED,
+        },
+        examples=[
+            OpenApiExample(
+                "Misspelled name",
+                value={
+                    "exact": "Jon Smith",
+                    "prefix": "The mayor, ",
+                    "suffix": ", said the work",
+                    "start": 75,
+                    "version": 1,
+                    "suggestion": "John Smith",
+                    "category": "typo",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        """Suggest a correction to the selected text; the answer holds the reader's secret status link."""
+        serializer = SuggestionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("website")
+        meta = services.actor_meta(kind="reader", request_id=request.headers.get("X-Request-ID", ""))
+        submitted = suggestion_services.suggestion_submit(slug=slug, meta=meta, **data)
+        detail = (
+            "Thank you. Others reported the same thing; your report has been added to theirs."
+            if submitted.seconded
+            else "Thank you. An editor will look at your suggestion."
+        )
+        return Response(
+            {
+                "id": submitted.suggestion_id,
+                "token": submitted.token,
+                "status": submitted.status,
+                "status_url": request.build_absolute_uri(
+                    reverse("corrections:suggestion-status", kwargs={"token": submitted.token})
+                ),
+                "detail": detail,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class SuggestionStatusDetail(APIView):
+    """A reader follows their own report with the secret token from the submission; there is no listing."""
+
+    authentication_classes: list[Any] = []
+
+    @extend_schema(
+        responses={200: SuggestionStatusSerializer, 404: OpenApiResponse(ErrorSerializer, description="Unknown token.")}
+    )
+    def get(self, request: Request, token: str) -> Response:
+        """The status of the reader's suggestion and the editor's public reply."""
+        return Response(SuggestionStatusSerializer(selectors.suggestion_status(token)).data)

@@ -1,0 +1,63 @@
+"""Comment projections: the Comment rows readers and moderators see, and each article's moderation mode."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import F
+
+from ..domain import comments as domain
+from ..domain.events import Recorded
+from ..models import Article, Comment
+from . import READ_MODELS, handles
+
+
+@handles("CommentPosted")
+def _posted(recorded: Recorded) -> None:
+    event: domain.CommentPosted = recorded.event  # type: ignore[assignment]
+    thread_id = None
+    if event.parent_id:
+        parent = Comment.objects.filter(id=event.parent_id).values("id", "thread_id").first()
+        thread_id = (parent["thread_id"] or parent["id"]) if parent else None
+    user_id = event.author_user_id
+    # The account may have been deleted since (SET_NULL inline); a rebuild must not point at it.
+    if user_id is not None and not get_user_model().objects.filter(pk=user_id).exists():
+        user_id = None
+    Comment.objects.create(
+        id=event.comment_id,
+        article_id=recorded.stream_id,
+        parent_id=event.parent_id,
+        thread_id=thread_id,
+        author_name=event.author_name,
+        author_user_id=user_id,
+        body=event.body,
+        status=domain.PENDING if event.pending else domain.VISIBLE,
+        posted_at=recorded.recorded_at,
+        version=recorded.version,
+    )
+
+
+@handles("CommentFlagged")
+def _flagged(recorded: Recorded) -> None:
+    Comment.objects.filter(id=recorded.event.comment_id).update(flag_count=F("flag_count") + 1)  # type: ignore[attr-defined]
+
+
+@handles("CommentApproved")
+def _approved(recorded: Recorded) -> None:
+    # Approval shows a pending comment, or keeps a flagged one: either way its flags are dealt with.
+    Comment.objects.filter(id=recorded.event.comment_id).update(status=domain.VISIBLE, flag_count=0)  # type: ignore[attr-defined]
+
+
+@handles("CommentHidden")
+def _hidden(recorded: Recorded) -> None:
+    event: domain.CommentHidden = recorded.event  # type: ignore[assignment]
+    Comment.objects.filter(id=event.comment_id).update(status=domain.HIDDEN, hidden_reason=event.reason)
+
+
+@handles("ModerationModeSet")
+def _moderation(recorded: Recorded) -> None:
+    mode = recorded.event.mode  # type: ignore[attr-defined]
+    Article.objects.filter(id=recorded.stream_id).update(comment_moderation=mode if mode in domain.MODES else "")
+
+
+# A rebuild empties children before parents: comments go before the articles they hang off.
+READ_MODELS.insert(READ_MODELS.index(Article) if Article in READ_MODELS else len(READ_MODELS), Comment)

@@ -1,0 +1,144 @@
+"""Review selectors: the editors' queue, one item in its sentence, and what overlaps it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+
+from ..domain import diff as text_diff
+from ..domain import review
+from ..domain.errors import NotFound
+from ..domain.suggestions import OPEN_STATUSES, STATUSES, reanchor
+from ..models import Event, Suggestion
+
+
+def review_queue() -> QuerySet[Suggestion]:
+    """Every queue item with what a listing shows (article, assignee) joined in, so pages cost one query."""
+    return Suggestion.objects.select_related("article", "assignee")
+
+
+def suggestion_get(suggestion_id: uuid.UUID | str) -> Suggestion:
+    try:
+        key = uuid.UUID(str(suggestion_id))
+    except ValueError:
+        key = None
+    row = review_queue().filter(id=key).first() if key else None
+    if row is None:
+        raise NotFound("No suggestion with that id.")
+    return row
+
+
+def editor_users() -> QuerySet[Any]:
+    """Active users who can work the desk (through the Editors group, a direct permission, or as superuser)."""
+    desk = Q(groups__permissions__codename="work_desk", groups__permissions__content_type__app_label="corrections")
+    direct = Q(user_permissions__codename="work_desk", user_permissions__content_type__app_label="corrections")
+    users = get_user_model().objects.filter(is_active=True)
+    return users.filter(pk__in=users.filter(desk | direct | Q(is_superuser=True)).values("pk")).order_by("username")
+
+
+def counts_by_status(queryset: QuerySet[Suggestion] | None = None) -> dict[str, int]:
+    """How many items are in each status (every status present, zero if none)."""
+    queryset = Suggestion.objects.all() if queryset is None else queryset
+    counts = dict.fromkeys(STATUSES, 0)
+    for row in queryset.order_by().values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def current_span(body: str, row: Suggestion) -> tuple[int, int] | None:
+    """Where the item's selection is in the text now; None if it is no longer there (outdated)."""
+    span = reanchor(body, exact=row.exact, prefix=row.prefix, suffix=row.suffix, hint=row.start)
+    return (span.start, span.end) if span else None
+
+
+@dataclass(frozen=True)
+class SelectionContext:
+    """The selection in its sentence, in the current text, and the sentence as the change would leave it."""
+
+    start: int
+    end: int
+    before: str
+    exact: str
+    after: str
+    proposed: str
+    ops: list[text_diff.DiffOp]
+
+
+@dataclass(frozen=True)
+class Related:
+    id: str
+    status: str
+    exact: str
+    suggestion: str
+    reporter_count: int
+    reason: str  # "overlaps" | "duplicate"
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    item: Suggestion
+    context: SelectionContext | None
+    outdated: bool
+    related: list[Related]
+    history: list[Event]
+
+
+def selection_context(body: str, span: tuple[int, int], replacement: str) -> SelectionContext:
+    start, end = span
+    first, last = review.sentence_around(body, start, end)
+    before, exact, after = body[first:start], body[start:end], body[end:last]
+    sentence = before + exact + after
+    proposed = before + replacement + after
+    return SelectionContext(start, end, before, exact, after, proposed, text_diff.diff_words(sentence, proposed))
+
+
+def _related(row: Suggestion, span: tuple[int, int] | None) -> list[Related]:
+    body = row.article.body
+    related = []
+    others = Suggestion.objects.filter(article_id=row.article_id).exclude(id=row.id).order_by("received_at")
+    for other in others:
+        if other.duplicate_of_id == row.id or row.duplicate_of_id == other.id:
+            reason = "duplicate"
+        else:
+            if span is not None:
+                other_span = current_span(body, other)
+            else:
+                # Both outdated: compare where they were, if they were made against the same text.
+                other_span = (other.start, other.end) if other.against_version == row.against_version else None
+            mine = span if span is not None else (row.start, row.end)
+            if other_span is None or not review.overlaps(mine, other_span):
+                continue
+            reason = "overlaps"
+        related.append(
+            Related(str(other.id), other.status, other.exact, other.suggestion, other.reporter_count, reason)
+        )
+    return related
+
+
+def suggestion_history(row: Suggestion) -> list[Event]:
+    """Every event about this item (and the duplicates closed into it), oldest first, actors included."""
+    key = str(row.id)
+    return list(
+        Event.objects.filter(stream_id=row.article_id)
+        .filter(Q(data__suggestion_id=key) | Q(type="SuggestionMarkedDuplicate", data__of=key))
+        .order_by("version")
+    )
+
+
+def suggestion_review(suggestion_id: uuid.UUID | str) -> ReviewItem:
+    """One item as an editor reviews it: the selection in its current sentence, overlaps, its history."""
+    row = suggestion_get(suggestion_id)
+    span = current_span(row.article.body, row)
+    context = selection_context(row.article.body, span, row.suggestion) if span is not None else None
+    return ReviewItem(
+        item=row,
+        context=context,
+        # Once accepted, the selection is replaced in the text by design: that is not "outdated".
+        outdated=row.outdated or (span is None and row.status in OPEN_STATUSES),
+        related=_related(row, span),
+        history=suggestion_history(row),
+    )

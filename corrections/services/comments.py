@@ -1,0 +1,142 @@
+"""Comment services: post, flag, approve and hide comments; set an article's moderation mode.
+
+Comments append at the head of the article's stream (the head is locked, no
+``expected_version``): they never conflict with an editor's text edits, and
+concurrent posts to one hot article all land with gapless versions.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from .. import store
+from ..domain import comments as domain
+from ..domain.errors import InvalidCommand, NotFound
+from ..domain.events import Recorded
+from ..models import Article, Comment, CommentAuthor
+from ..selectors.comments import moderation_mode
+from .articles import actor_meta, lock_article
+
+EDITOR_PERMISSION = "corrections.work_desk"
+
+
+def _is_editor(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.has_perm(EDITOR_PERMISSION))
+
+
+def comment_meta(user: Any = None, *, request_id: str = "") -> dict[str, Any]:
+    """The ``meta`` of a comment event: a logged-in reader is a reader, not an editor."""
+    return actor_meta(user, kind="editor" if _is_editor(user) else "reader", request_id=request_id)
+
+
+def _comment_uuid(comment_id: Any) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(comment_id))
+    except ValueError as error:
+        raise NotFound(f"No comment with the id “{comment_id}”.") from error
+
+
+def _facts(comment: Comment | None) -> domain.CommentFacts | None:
+    if comment is None:
+        return None
+    return domain.CommentFacts(
+        id=str(comment.id),
+        article_id=str(comment.article_id),
+        status=comment.status,
+        flag_count=comment.flag_count,
+        thread_visible=comment.thread is None or comment.thread.status == domain.VISIBLE,
+    )
+
+
+def _lock_comment(comment_id: Any) -> tuple[Article, Comment]:
+    """Find the comment, lock its article's stream head, and read the comment again under the lock."""
+    key = _comment_uuid(comment_id)
+    found = Comment.objects.filter(id=key).values_list("article__slug", flat=True).first()
+    if found is None:
+        raise NotFound(f"No comment with the id “{comment_id}”.")
+    article = lock_article(found)
+    return article, Comment.objects.select_related("thread").get(id=key)
+
+
+@transaction.atomic
+def comment_post(
+    *,
+    slug: str,
+    body: str,
+    author_name: str = "",
+    email: str = "",
+    parent_id: str | None = None,
+    user: Any = None,
+    meta: dict[str, Any],
+) -> Recorded:
+    """Post a comment (or a reply); an e-mail, if given, goes to ``CommentAuthor``, never into the log."""
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise InvalidCommand(f"“{email}” is not an e-mail address.") from error
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    if authenticated and not (author_name or "").strip():
+        author_name = user.get_full_name() or user.get_username()
+    article = lock_article(slug)
+    parent = None
+    if parent_id is not None:
+        parent_id = str(parent_id)
+        try:
+            parent_key = uuid.UUID(parent_id)
+        except ValueError as error:
+            raise InvalidCommand(f"There is no comment {parent_id} on this article to reply to.") from error
+        parent = Comment.objects.select_related("thread").filter(id=parent_key).first()
+    events = domain.post(
+        article.as_state(),
+        comment_id=str(uuid.uuid4()),
+        body=body,
+        author_name=author_name,
+        mode=moderation_mode(article),
+        parent=_facts(parent),
+        parent_id=parent_id,
+        author_user_id=user.pk if authenticated else None,
+        trusted=_is_editor(user),
+    )
+    if email:
+        # Written first so that reactors running inside the append (notifications) can already find it.
+        CommentAuthor.objects.create(comment_id=events[0].comment_id, email=email)
+    return store.append(article.id, events, meta=meta)[0]
+
+
+@transaction.atomic
+def comment_flag(*, comment_id: str, reason: str = "", meta: dict[str, Any]) -> Recorded:
+    """A reader flags a visible comment for the editors."""
+    article, comment = _lock_comment(comment_id)
+    events = domain.flag(article.as_state(), _facts(comment), reason=reason)
+    return store.append(article.id, events, meta=meta)[0]
+
+
+@transaction.atomic
+def comment_approve(*, comment_id: str, meta: dict[str, Any]) -> Recorded:
+    """An editor shows a pending comment, or keeps a flagged one."""
+    article, comment = _lock_comment(comment_id)
+    events = domain.approve(article.as_state(), _facts(comment))
+    return store.append(article.id, events, meta=meta)[0]
+
+
+@transaction.atomic
+def comment_hide(*, comment_id: str, reason: str, meta: dict[str, Any]) -> Recorded:
+    """An editor hides a comment for good, with a reason; the original stays in the log."""
+    article, comment = _lock_comment(comment_id)
+    events = domain.hide(article.as_state(), _facts(comment), reason=reason)
+    return store.append(article.id, events, meta=meta)[0]
+
+
+@transaction.atomic
+def article_set_moderation(*, slug: str, mode: str, meta: dict[str, Any]) -> Recorded:
+    """Choose pre- or post-moderation for one article, or ``default`` to follow the site setting."""
+    article = lock_article(slug)
+    events = domain.set_moderation(article.as_state(), current=article.comment_moderation, mode=mode)
+    return store.append(article.id, events, meta=meta)[0]

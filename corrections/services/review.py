@@ -1,0 +1,132 @@
+"""Review services: editors assign, accept, reject and close duplicates of reader suggestions.
+
+Every transition is an event on the article's stream, appended under the
+stream's head lock so that two editors acting on one article queue up and the
+second one sees what the first did.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from .. import store
+from ..domain import review
+from ..domain.errors import InvalidCommand, NotFound
+from ..domain.events import Recorded
+from ..models import Article, Suggestion
+
+EDITOR_PERMISSION = "corrections.work_desk"
+
+
+def suggestion_state(row: Suggestion) -> review.SuggestionState:
+    """The queue item as the review commands see it."""
+    return review.SuggestionState(
+        id=str(row.id),
+        article_id=str(row.article_id),
+        status=row.status,
+        category=row.category,
+        exact=row.exact,
+        prefix=row.prefix,
+        suffix=row.suffix,
+        start=row.start,
+        suggestion=row.suggestion,
+        assignee_id=row.assignee_id,
+        duplicate_of=str(row.duplicate_of_id) if row.duplicate_of_id else None,
+    )
+
+
+def _find(suggestion_id: uuid.UUID | str) -> Suggestion | None:
+    try:
+        key = uuid.UUID(str(suggestion_id))
+    except ValueError:
+        return None
+    return Suggestion.objects.filter(id=key).first()
+
+
+def lock_suggestion(suggestion_id: uuid.UUID | str) -> tuple[Article, Suggestion]:
+    """Lock the suggestion's article stream for this transaction; the rows returned are then current."""
+    row = _find(suggestion_id)
+    if row is None:
+        raise NotFound("No suggestion with that id.")
+    store.lock_head(row.article_id)
+    row.refresh_from_db()
+    return Article.objects.get(id=row.article_id), row
+
+
+def find_editor(editor: Any) -> Any:
+    """An active user with the desk permission, by user object, id or username."""
+    users = get_user_model().objects.filter(is_active=True)
+    if isinstance(editor, get_user_model()):
+        user = editor
+    elif isinstance(editor, int) or (isinstance(editor, str) and editor.isdigit()):
+        user = users.filter(pk=int(editor)).first() or users.filter(username=str(editor)).first()
+    else:
+        user = users.filter(username=str(editor)).first()
+    if user is None:
+        raise InvalidCommand(f"There is no active user “{editor}”.", field="editor")
+    if not user.has_perm(EDITOR_PERMISSION):
+        raise InvalidCommand(f"{user.get_username()} is not an editor; only editors can be assigned.", field="editor")
+    return user
+
+
+@transaction.atomic
+def suggestion_assign(*, suggestion_id: uuid.UUID | str, editor: Any, meta: dict[str, Any]) -> Recorded:
+    """Assign the suggestion to an editor (a user, an id or a username)."""
+    user = find_editor(editor)
+    article, row = lock_suggestion(suggestion_id)
+    events = review.assign(suggestion_state(row), assignee_id=user.pk, assignee=user.get_username())
+    return store.append(article.id, events, meta=meta)[0]
+
+
+@transaction.atomic
+def suggestion_accept(
+    *,
+    suggestion_id: uuid.UUID | str,
+    expected_version: int,
+    replacement: str | None = None,
+    kind: str | None = None,
+    note: str = "",
+    reply: str = "",
+    meta: dict[str, Any],
+) -> list[Recorded]:
+    """Accept the suggestion: ``SuggestionAccepted`` and the ``CorrectionIssued`` it makes, in one append.
+
+    ``expected_version`` guards the text exactly as an article revision does: if
+    the text changed after it, ``StaleVersion`` (409) and nothing is written.
+    """
+    article, row = lock_suggestion(suggestion_id)
+    events = review.accept(
+        article.as_state(),
+        suggestion_state(row),
+        expected_version=expected_version,
+        replacement=replacement,
+        kind=kind,
+        note=note,
+        reply=reply,
+    )
+    return store.append(article.id, events, meta=meta)
+
+
+@transaction.atomic
+def suggestion_reject(
+    *, suggestion_id: uuid.UUID | str, reason: str, reply: str = "", meta: dict[str, Any]
+) -> Recorded:
+    """Reject the suggestion with an internal reason and an optional public reply to the reader."""
+    article, row = lock_suggestion(suggestion_id)
+    events = review.reject(suggestion_state(row), reason=reason, reply=reply)
+    return store.append(article.id, events, meta=meta)[0]
+
+
+@transaction.atomic
+def suggestion_mark_duplicate(*, suggestion_id: uuid.UUID | str, of: uuid.UUID | str, meta: dict[str, Any]) -> Recorded:
+    """Close the suggestion as a duplicate of another one on the same article."""
+    article, row = lock_suggestion(suggestion_id)
+    original = _find(of)
+    events = review.mark_duplicate(
+        suggestion_state(row), suggestion_state(original) if original else None, of=str(original.id if original else of)
+    )
+    return store.append(article.id, events, meta=meta)[0]

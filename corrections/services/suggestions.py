@@ -1,0 +1,124 @@
+"""Suggestion services: a reader reports a mistake in an article.
+
+A report appends at the stream's head under the head lock, like a comment: it
+never conflicts with an editor's version. The reader's name and e-mail and
+their secret status token go into ``SuggestionTicket``, never into an event.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from .. import selectors, store
+from ..domain import anchoring
+from ..domain import suggestions as domain
+from ..domain.errors import ArticleRetractedError, InvalidCommand, NotFound
+from ..domain.events import Recorded
+from ..models import Article, Suggestion, SuggestionTicket
+from .articles import lock_article
+
+#: Characters of context kept on each side of the selection, for re-anchoring after revisions.
+CONTEXT = 32
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What the reader gets back: the queue item's id and status, and their own secret token."""
+
+    suggestion_id: str
+    token: str
+    status: str
+    seconded: bool  # True when the report joined an open item with the same span and fix
+    recorded: Recorded
+
+
+def _text_seen(article: Article, version: int | None) -> str:
+    """The body as the reader saw it at ``version`` (default: now)."""
+    if version is None or article.text_version <= version <= article.version:
+        return article.body
+    try:
+        return selectors.article_at_version(article.slug, version).body
+    except NotFound as error:
+        raise InvalidCommand(
+            f"This article has no version {version}; reload the page and select the text again.", field="version"
+        ) from error
+
+
+def _open_duplicate(article: Article, span: anchoring.Span, suggestion: str) -> Suggestion | None:
+    """The oldest open item on the same span with the same fix, if any."""
+    key = domain.duplicate_key(span, suggestion)
+    candidates = Suggestion.objects.filter(
+        article=article, status__in=domain.OPEN_STATUSES, outdated=False, start=span.start, end=span.end
+    ).order_by("received_at", "id")
+    return next((row for row in candidates if domain.duplicate_key(span, row.suggestion) == key), None)
+
+
+@transaction.atomic
+def suggestion_submit(
+    *,
+    slug: str,
+    exact: str,
+    prefix: str = "",
+    suffix: str = "",
+    start: int | None = None,
+    end: int | None = None,
+    version: int | None = None,
+    suggestion: str = "",
+    comment: str = "",
+    category: str = "typo",
+    name: str = "",
+    email: str = "",
+    meta: dict[str, Any],
+) -> Submitted:
+    """Record a reader's report, or second the open report it duplicates; either way the reader gets a ticket.
+
+    The selection is resolved in the text of the version the reader saw (422 if
+    it is not there or ambiguous), then re-anchored onto the current text; if it
+    is gone from the current text the item is recorded as outdated.
+    ``end`` is accepted as part of the position selector but only ``start`` is
+    used, as a hint: the quote and its context decide.
+    """
+    domain.check_submission(exact=exact, suggestion=suggestion, comment=comment, category=category)
+    if start is not None and end is not None and end < start:
+        raise InvalidCommand("The selection ends before it starts.", field="end")
+    article = lock_article(slug)
+    if article.status == Article.RETRACTED:
+        raise ArticleRetractedError("This article has been retracted; it no longer takes corrections.")
+    seen = _text_seen(article, version)
+    span = anchoring.resolve(seen, exact, prefix, suffix, start)
+    # Keep the quote and its context as they stand in the text, so later re-anchoring does not depend
+    # on how the reader's browser rendered white space.
+    quote = seen[span.start : span.end]
+    before = seen[max(0, span.start - CONTEXT) : span.start]
+    after = seen[span.end : span.end + CONTEXT]
+    now = domain.reanchor(article.body, exact=quote, prefix=before, suffix=after, hint=span.start)
+    original = _open_duplicate(article, now, suggestion) if now is not None else None
+    if original is not None:
+        suggestion_id = str(original.id)
+        events: list[domain.Event] = [domain.SuggestionSeconded(suggestion_id=suggestion_id)]
+    else:
+        suggestion_id = str(uuid.uuid4())
+        events = [
+            domain.SuggestionReceived(
+                suggestion_id=suggestion_id,
+                exact=quote,
+                start=span.start,
+                against_version=version or article.version,
+                prefix=before,
+                suffix=after,
+                suggestion=suggestion.strip(),
+                comment=comment.strip(),
+                category=category,
+            )
+        ]
+    recorded = store.append(article.id, events, meta=meta)[0]
+    ticket = SuggestionTicket.objects.create(
+        suggestion_id=suggestion_id, token=secrets.token_urlsafe(32), name=name.strip(), email=email.strip()
+    )
+    status = Suggestion.objects.filter(id=suggestion_id).values_list("status", flat=True).get()
+    return Submitted(suggestion_id, ticket.token, status, original is not None, recorded)

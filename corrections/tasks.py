@@ -1,0 +1,45 @@
+"""Celery tasks: thin interfaces that hand ids to the notification services.
+
+``deliver_notification`` is safe to run any number of times for one id: it
+claims the row with a conditional UPDATE, so only one run sends. Retries back
+off exponentially (NOTIFY_RETRY_BACKOFF, doubling, capped); after
+NOTIFY_MAX_ATTEMPTS attempts the row is marked failed for the editors to see.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+from newsdesk.celery import app
+
+from . import notifications
+
+__all__ = ["app", "deliver_notification", "relay_pending", "send_daily_digest"]
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(notifications.DeliveryFailed,),
+    retry_backoff=settings.NOTIFY_RETRY_BACKOFF,
+    retry_backoff_max=settings.NOTIFY_RETRY_BACKOFF_MAX,
+    retry_jitter=False,
+    # The row's attempt counter decides when to give up; this only bounds one chain of retries.
+    max_retries=settings.NOTIFY_MAX_ATTEMPTS,
+)
+def deliver_notification(self, notification_id: int) -> str:  # type: ignore[no-untyped-def]
+    """Send one outbox row, once."""
+    return notifications.deliver(notification_id)
+
+
+@shared_task(acks_late=True)
+def relay_pending() -> int:
+    """Re-enqueue pending notifications the broker never got or a worker dropped (beat, every minute)."""
+    return notifications.relay()
+
+
+@shared_task(acks_late=True)
+def send_daily_digest() -> int | None:
+    """Write and enqueue the desk's daily digest of new suggestions (beat, once a day)."""
+    return notifications.digest_create()
