@@ -157,6 +157,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "corrections.api.exceptions.exception_handler",
+    # How many proxies stand in front of us; throttles trust X-Forwarded-For only that far
+    # (0: use the socket's address, so a client cannot dodge a throttle with a forged header).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "DEFAULT_THROTTLE_RATES": {
         "suggestions": env_str("SUGGESTION_RATE", "10/minute"),
         "comments": env_str("COMMENT_RATE", "10/minute"),

@@ -402,3 +402,22 @@ def test_the_schema_documents_the_review_endpoints(client: Any) -> None:
     params = {p["name"] for p in paths["/api/v1/review/suggestions/"]["get"]["parameters"]}
     assert {"status", "category", "article", "assignee", "ordering", "page", "page_size"} <= params
     assert "/api/v1/review/metrics/" in paths
+
+
+def test_the_public_event_log_does_not_show_the_desks_reasons_or_assignees(
+    editor_api: APIClient, api: APIClient, editor: Any, article: str
+) -> None:
+    """Readers see that items were assigned, accepted or rejected, but not the reason, the reply or the editor."""
+    first = report(article, "Jon Smith", "John Smith")
+    second = report(article, "harbour", "harbor")
+    editor_api.post(url(first, "assign"), {"editor": editor.username}, format="json")
+    editor_api.post(url(first, "accept"), {"expected_version": version_of(article), "reply": "Thanks"}, format="json")
+    editor_api.post(
+        url(second, "reject"), {"reason": "Reader is confused.", "reply": "See style guide."}, format="json"
+    )
+    log = api.get(f"/api/v1/articles/{article}/events/?page_size=100").json()["results"]
+    shown = {row["type"]: row["data"] for row in log}
+    assert shown["SuggestionAssigned"] == {"suggestion_id": first}
+    assert shown["SuggestionAccepted"] == {"suggestion_id": first}
+    assert shown["SuggestionRejected"] == {"suggestion_id": second}
+    assert editor.username not in str(log) and "confused" not in str(log)

@@ -240,6 +240,22 @@ def test_submissions_are_throttled_per_client(api: Any, article: str) -> None:
     assert Suggestion.objects.count() == 3
 
 
+def test_a_forged_forwarded_for_header_does_not_dodge_the_throttle(api: Any, article: str) -> None:
+    """With no proxy configured, X-Forwarded-For is ignored: a new header on each request is still one client."""
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "suggestions": "1/minute"}
+    with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}):
+        first = api.post(
+            url(article),
+            {"exact": "Jon Smith", "suggestion": "John Smith"},
+            format="json",
+            HTTP_X_FORWARDED_FOR="1.1.1.1",
+        )
+        second = api.post(
+            url(article), {"exact": "Tuesday", "suggestion": "Monday"}, format="json", HTTP_X_FORWARDED_FOR="2.2.2.2"
+        )
+    assert (first.status_code, second.status_code) == (201, 429)
+
+
 def test_reader_follows_the_status_by_token(api: Any, article: str) -> None:
     """The token shows the status, the quote and fix, the article and, later, the editor's public reply."""
     created = suggest(api, article, exact="Jon Smith").json()

@@ -14,6 +14,7 @@ from ..domain import suggestions as domain
 from ..domain.events import Recorded
 from ..models import Article, Suggestion
 from . import READ_MODELS, handles
+from . import articles as _articles  # noqa: F401  (its projectors must run first: they update the body read here)
 
 
 @handles("SuggestionReceived")

@@ -14,6 +14,7 @@ from ..domain import review
 from ..domain.errors import NotFound
 from ..domain.suggestions import OPEN_STATUSES, STATUSES, reanchor
 from ..models import Event, Suggestion
+from .articles import PUBLIC_DATA
 
 
 def review_queue() -> QuerySet[Suggestion]:
@@ -142,3 +143,12 @@ def suggestion_review(suggestion_id: uuid.UUID | str) -> ReviewItem:
         related=_related(row, span),
         history=suggestion_history(row),
     )
+
+
+def _public_review(row: Event) -> dict[str, Any]:
+    """The public log shows that an item moved, not the desk's reasons, replies or which editor was assigned."""
+    return {key: value for key, value in row.data.items() if key in ("suggestion_id", "of")}
+
+
+for _type in ("SuggestionAssigned", "SuggestionAccepted", "SuggestionRejected"):
+    PUBLIC_DATA[_type] = _public_review
