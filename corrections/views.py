@@ -48,4 +48,3 @@ def suggestion_status(request: HttpRequest, token: str) -> HttpResponse:
     except NotFound as error:
         raise Http404(error.message) from error
     return render(request, "corrections/suggestion_status.html", {"item": item})
-
