@@ -24,12 +24,12 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from . import charts, notifications, selectors
-from .api.permissions import is_editor
 from .domain.errors import DomainError, NotFound, StaleVersion
 from .domain.events import CORRECTION_KINDS, TEXT_CHANGING
 from .domain.review import default_kind
 from .domain.suggestions import OPEN_STATUSES
 from .models import Article, Comment, Event, Notification, Suggestion
+from .roles import is_editor
 from .selectors import metrics as metrics_selectors
 from .selectors import review as review_selectors
 from .services import actor_meta

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import Group, Permission
 
 EDITORS = "Editors"
+EDITOR_PERMISSION = "corrections.work_desk"
 
 # The desk permission plus read-only access to what the admin shows editors.
 # Read models are changed by services only, never through the admin's forms.
@@ -24,3 +27,13 @@ def editors_group() -> Group:
     perms = Permission.objects.filter(content_type__app_label="corrections", codename__in=PERMISSIONS)
     group.permissions.set(perms)
     return group
+
+
+def is_editor(user: Any) -> bool:
+    """Editors hold the desk permission (the Editors group has it); superusers have every permission."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.has_perm(EDITOR_PERMISSION)
+    )

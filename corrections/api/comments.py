@@ -18,7 +18,7 @@ from ..models import Comment
 from ..selectors import comments as selectors
 from ..services import comments as comment_services
 from .permissions import IsEditor
-from .serializers import ErrorSerializer
+from .serializers import ErrorSerializer, HoneypotSerializer
 
 # --- Throttles ---------------------------------------------------------------------
 
@@ -59,7 +59,7 @@ class ThreadSerializer(serializers.ModelSerializer):
         fields = ["id", "author_name", "body", "posted_at", "replies"]
 
 
-class CommentCreateSerializer(serializers.Serializer):
+class CommentCreateSerializer(HoneypotSerializer):
     body = serializers.CharField(max_length=domain.BODY_MAX, help_text="Plain text; shown escaped, never as markup.")
     name = serializers.CharField(
         max_length=domain.NAME_MAX,
@@ -75,17 +75,6 @@ class CommentCreateSerializer(serializers.Serializer):
         help_text="Optional, never shown: used only to tell you about replies.",
     )
     parent = serializers.UUIDField(required=False, allow_null=True, default=None, help_text="Reply to this comment.")
-    website = serializers.CharField(
-        required=False,
-        default="",
-        allow_blank=True,
-        help_text="Leave empty: a field for spam robots to fill in.",
-    )
-
-    def validate_website(self, value: str) -> str:
-        if value:
-            raise serializers.ValidationError("Leave this field empty: it is there to catch spam robots.")
-        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         user = self.context["request"].user

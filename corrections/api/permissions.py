@@ -4,12 +4,7 @@ from typing import Any
 
 from rest_framework.permissions import BasePermission
 
-EDITOR_PERMISSION = "corrections.work_desk"
-
-
-def is_editor(user: Any) -> bool:
-    """Editors hold the desk permission (the Editors group has it); superusers have every permission."""
-    return bool(user and user.is_authenticated and user.is_active and user.has_perm(EDITOR_PERMISSION))
+from ..roles import is_editor
 
 
 class IsEditor(BasePermission):

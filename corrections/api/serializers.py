@@ -15,6 +15,23 @@ BODY_MAX = 100_000
 NOTE_MAX = 2_000
 
 
+class HoneypotSerializer(serializers.Serializer):
+    """Adds ``website``: hidden from people, filled in by spam robots, refused when it has a value."""
+
+    website = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="Leave empty: a field for spam robots to fill in.",
+    )
+
+    def validate_website(self, value: str) -> str:
+        if value:
+            raise serializers.ValidationError("Leave this field empty: it is there to catch spam robots.")
+        return value
+
+
 class ErrorSerializer(serializers.Serializer):
     error = serializers.CharField(help_text="A stable machine-readable code, e.g. stale_version.")
     detail = serializers.CharField(help_text="What went wrong, for a person.")

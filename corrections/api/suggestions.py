@@ -18,7 +18,7 @@ from ..domain import suggestions as domain
 from ..models import Suggestion
 from ..selectors import suggestions as selectors
 from ..services import suggestions as suggestion_services
-from .serializers import ErrorSerializer
+from .serializers import ErrorSerializer, HoneypotSerializer
 
 
 class SuggestionThrottle(ScopedRateThrottle):
@@ -43,7 +43,7 @@ def _text(max_length: int, help_text: str, *, trim: bool = True) -> serializers.
     )
 
 
-class SuggestionCreateSerializer(serializers.Serializer):
+class SuggestionCreateSerializer(HoneypotSerializer):
     exact = serializers.CharField(
         max_length=domain.MAX_EXACT,
         help_text="The text the reader selected (W3C TextQuoteSelector `exact`).",
@@ -72,18 +72,6 @@ class SuggestionCreateSerializer(serializers.Serializer):
     email = serializers.EmailField(
         required=False, default="", allow_blank=True, help_text="Optional; to tell you when an editor replies."
     )
-    website = serializers.CharField(
-        required=False,
-        default="",
-        allow_blank=True,
-        trim_whitespace=False,
-        help_text="Leave empty: a field for spam robots to fill in.",
-    )
-
-    def validate_website(self, value: str) -> str:
-        if value:
-            raise serializers.ValidationError("Leave this field empty: it is there to catch spam robots.")
-        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         bad = {

@@ -19,19 +19,14 @@ from ..domain import comments as domain
 from ..domain.errors import InvalidCommand, NotFound
 from ..domain.events import Recorded
 from ..models import Article, Comment, CommentAuthor
+from ..roles import is_editor
 from ..selectors.comments import moderation_mode
 from .articles import actor_meta, lock_article
-
-EDITOR_PERMISSION = "corrections.work_desk"
-
-
-def _is_editor(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.has_perm(EDITOR_PERMISSION))
 
 
 def comment_meta(user: Any = None, *, request_id: str = "") -> dict[str, Any]:
     """The ``meta`` of a comment event: a logged-in reader is a reader, not an editor."""
-    return actor_meta(user, kind="editor" if _is_editor(user) else "reader", request_id=request_id)
+    return actor_meta(user, kind="editor" if is_editor(user) else "reader", request_id=request_id)
 
 
 def _comment_uuid(comment_id: Any) -> uuid.UUID:
@@ -102,7 +97,7 @@ def comment_post(
         parent=_facts(parent),
         parent_id=parent_id,
         author_user_id=user.pk if authenticated else None,
-        trusted=_is_editor(user),
+        trusted=is_editor(user),
     )
     if email:
         # Written first so that reactors running inside the append (notifications) can already find it.

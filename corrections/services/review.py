@@ -18,8 +18,7 @@ from ..domain import review
 from ..domain.errors import InvalidCommand, NotFound
 from ..domain.events import Recorded
 from ..models import Article, Suggestion
-
-EDITOR_PERMISSION = "corrections.work_desk"
+from ..roles import is_editor
 
 
 def suggestion_state(row: Suggestion) -> review.SuggestionState:
@@ -68,7 +67,7 @@ def find_editor(editor: Any) -> Any:
         user = users.filter(username=str(editor)).first()
     if user is None:
         raise InvalidCommand(f"There is no active user “{editor}”.", field="editor")
-    if not user.has_perm(EDITOR_PERMISSION):
+    if not is_editor(user):
         raise InvalidCommand(f"{user.get_username()} is not an editor; only editors can be assigned.", field="editor")
     return user
 
