@@ -31,6 +31,8 @@ class Event(models.Model):
     class Meta:
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["stream_id", "version"], name="event_stream_version_unique")]
+        # The desk metrics count reports per article over time by type and date.
+        indexes = [models.Index(fields=["type", "recorded_at"], name="event_type_recorded_idx")]
         permissions = [("work_desk", "Can work the corrections desk (editor)")]
 
     def __str__(self) -> str:
