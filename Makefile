@@ -14,6 +14,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
+# The links load_demo prints point at the address runserver listens on.
+run: export SITE_URL ?= http://$(HOST)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
@@ -34,4 +36,4 @@ bench: install
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles sent-mail .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles sent-mail .pytest_cache celerybeat-schedule*

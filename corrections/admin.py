@@ -36,6 +36,10 @@ from .services import actor_meta
 from .services import comments as comment_services
 from .services import review as review_services
 
+admin.site.site_header = "Newsdesk — corrections desk"
+admin.site.site_title = "Newsdesk desk"
+admin.site.index_title = "The desk"
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Read models and the log are written by services only: no add, change or delete through the admin."""

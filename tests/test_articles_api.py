@@ -204,12 +204,28 @@ def test_malformed_json_is_400_and_writes_nothing(editor_api: Any, article: str)
     assert Event.objects.count() == 1
 
 
-def test_oversized_body_is_413_and_writes_nothing(editor_api: Any, settings: Any) -> None:
-    settings.API_MAX_BODY_BYTES = 1000
-    response = editor_api.post("/api/v1/articles/", {**NEW, "body": "x" * 2000}, format="json")
+def test_oversized_body_is_413_and_writes_nothing(editor_api: Any) -> None:
+    """A body over API_MAX_BODY_BYTES (512 KiB by default) gets a JSON 413, not Django's HTML 400."""
+    response = editor_api.post("/api/v1/articles/", {**NEW, "body": "x" * 600_000}, format="json")
     assert response.status_code == 413
-    assert "1000 bytes" in response.json()["detail"]
+    assert response["Content-Type"] == "application/json"
+    assert "524288 bytes" in response.json()["detail"]
     assert not Event.objects.exists()
+
+
+def test_oversized_anonymous_body_is_413_too(api: Any, article: str) -> None:
+    response = api.post(f"/api/v1/articles/{article}/suggestions/", {"exact": "x" * 600_000}, format="json")
+    assert response.status_code == 413
+    assert response.json()["error"] == "request_too_large"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/articles/x/versions/-1/", "/api/v1/review/suggestions//reject/", "/api/v2/"])
+def test_an_address_that_is_no_endpoint_is_a_json_404(api: Any, path: str, settings: Any) -> None:
+    """Even with DEBUG on, an unknown /api/ address answers JSON, not a debug page."""
+    settings.DEBUG = True
+    response = api.post(path, {}, format="json")
+    assert response.status_code == 404
+    assert "no API endpoint" in response.json()["detail"]
 
 
 def test_field_over_its_length_limit_is_400(editor_api: Any) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, JsonResponse
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..domain import errors
+from .parsers import RequestTooLarge
 
 STATUS_FOR: list[tuple[type[errors.DomainError], int]] = [
     (errors.NotFound, status.HTTP_404_NOT_FOUND),
@@ -20,6 +23,9 @@ STATUS_FOR: list[tuple[type[errors.DomainError], int]] = [
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, RequestDataTooBig):
+        # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (= API_MAX_BODY_BYTES) while DRF reads it.
+        exc = RequestTooLarge()
     if isinstance(exc, errors.DomainError):
         code = next(code for kind, code in STATUS_FOR if isinstance(exc, kind))
         return Response({"error": exc.code, "detail": exc.message, **exc.details}, status=code)
@@ -44,3 +50,11 @@ def _summary(fields: Any) -> str:
     if isinstance(fields, list):
         return " ".join(_summary(item) for item in fields)
     return str(fields)
+
+
+def endpoint_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any /api/ address that matches no endpoint: a JSON 404 like every other API error, even with DEBUG on."""
+    return JsonResponse(
+        {"error": "not_found", "detail": f"There is no API endpoint at {request.path}; see /api/docs/."},
+        status=status.HTTP_404_NOT_FOUND,
+    )
