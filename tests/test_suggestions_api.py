@@ -316,6 +316,19 @@ def test_public_log_hides_the_private_comment(api: Any, article: str) -> None:
     assert "neighbour" not in json.dumps(events)
 
 
+def test_a_second_readers_comment_reaches_the_editors_but_not_the_public(
+    api: Any, editor_api: Any, article: str
+) -> None:
+    """When a report joins an existing item, that reader's comment is kept in the item's history for editors only."""
+    first = suggest(api, article, exact="Jon Smith", comment="First reader.").json()
+    suggest(api, article, exact="Jon Smith", comment="I was at the meeting: it is John.")
+    history = editor_api.get(f"/api/v1/review/suggestions/{first['id']}/").json()["history"]
+    assert [e["data"].get("comment") for e in history if e["type"] == "SuggestionSeconded"] == [
+        "I was at the meeting: it is John."
+    ]
+    assert "the meeting" not in json.dumps(api.get(f"/api/v1/articles/{article}/events/").json())
+
+
 @override_settings(CORS_ALLOWED_ORIGINS=["https://news.example.com"])
 def test_configured_origin_gets_cors_headers(api: Any, article: str) -> None:
     """The widget on a configured news site may call the API from the browser; other origins may not."""

@@ -47,6 +47,7 @@ class SuggestionSeconded(Event):
     """Another reader reported the same span with the same fix: one queue item, one more reporter."""
 
     suggestion_id: str
+    comment: str = ""  # that reader's own note to the editors, kept with the item's history
 
 
 @event

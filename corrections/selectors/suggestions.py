@@ -89,8 +89,9 @@ def suggestion_related(row: Suggestion) -> QuerySet[Suggestion]:
 
 
 def _public_received(row: Event) -> dict[str, Any]:
-    """The public log shows what was reported, not the reader's private comment to the editors."""
+    """The public log shows what was reported, not a reader's private comment to the editors."""
     return {key: value for key, value in row.data.items() if key != "comment"}
 
 
 PUBLIC_DATA["SuggestionReceived"] = _public_received
+PUBLIC_DATA["SuggestionSeconded"] = _public_received

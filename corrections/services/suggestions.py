@@ -100,7 +100,7 @@ def suggestion_submit(
     original = _open_duplicate(article, now, suggestion) if now is not None else None
     if original is not None:
         suggestion_id = str(original.id)
-        events: list[domain.Event] = [domain.SuggestionSeconded(suggestion_id=suggestion_id)]
+        events: list[domain.Event] = [domain.SuggestionSeconded(suggestion_id=suggestion_id, comment=comment.strip())]
     else:
         suggestion_id = str(uuid.uuid4())
         events = [
