@@ -41,6 +41,34 @@ admin.site.site_title = "Newsdesk desk"
 admin.site.index_title = "The desk"
 
 
+def ask_reason(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet,
+    *,
+    form: forms.Form,
+    title: str,
+    action: str,
+    submit: str,
+) -> TemplateResponse:
+    """The page a bulk action shows to ask for its reason before it acts (like the delete confirmation)."""
+    opts = model_admin.opts
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": opts,
+        "title": title,
+        "subtitle": None,
+        "items": queryset.select_related("article"),
+        "form": form,
+        "action": action,
+        "submit_label": submit,
+        "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    request.current_app = model_admin.admin_site.name
+    return TemplateResponse(request, f"admin/{opts.app_label}/{opts.model_name}/{action}.html", context)
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Read models and the log are written by services only: no add, change or delete through the admin."""
 
@@ -327,17 +355,15 @@ class SuggestionAdmin(ReadOnlyAdmin):
                     skipped += 1
             self._report(request, done, skipped, "rejected")
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "Reject suggestions",
-            "subtitle": None,
-            "items": queryset.select_related("article"),
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/corrections/suggestion/reject_selected.html", context)
+        return ask_reason(
+            self,
+            request,
+            queryset,
+            form=form,
+            title="Reject suggestions",
+            action="reject_selected",
+            submit="Reject them",
+        )
 
     def _report(self, request: HttpRequest, done: int, skipped: int, what: str) -> None:
         text = f"{done} suggestion{'s' if done != 1 else ''} {what}."
@@ -641,17 +667,9 @@ class CommentAdmin(ReadOnlyAdmin):
                     refused.append(error.message)
             self._report_comments(request, done, refused, "hidden")
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "Hide comments",
-            "subtitle": None,
-            "items": queryset.select_related("article"),
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/corrections/comment/hide_selected.html", context)
+        return ask_reason(
+            self, request, queryset, form=form, title="Hide comments", action="hide_selected", submit="Hide them"
+        )
 
     def _report_comments(self, request: HttpRequest, done: int, refused: list[str], what: str) -> None:
         text = f"{done} comment{'s' if done != 1 else ''} {what}."
