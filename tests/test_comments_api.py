@@ -297,6 +297,23 @@ def test_a_reader_flags_a_comment_for_the_editors(api: Any, editor_api: Any, art
     assert editor_api.get("/api/v1/review/comments/?flagged=false").json()["count"] == 0
 
 
+def test_editors_read_why_readers_flagged_a_comment(
+    api: Any, editor_api: Any, article: str, django_assert_max_num_queries: Any
+) -> None:
+    """The review list shows the readers' reasons since the last approval, in one query for the whole page."""
+    first, second = posted(api, article), posted(api, article, body="Second.")
+    for comment, reason in ((first, "Rude."), (first, "Off topic."), (second, "Spam.")):
+        api.post(f"/api/v1/comments/{comment['id']}/flag/", {"reason": reason}, format="json")
+    with django_assert_max_num_queries(8):
+        rows = editor_api.get("/api/v1/review/comments/?flagged=true").json()["results"]
+    assert {row["id"]: row["flag_reasons"] for row in rows} == {
+        first["id"]: ["Rude.", "Off topic."],
+        second["id"]: ["Spam."],
+    }
+    approved = editor_api.post(f"/api/v1/review/comments/{first['id']}/approve/").json()
+    assert approved["flag_reasons"] == []
+
+
 def test_flagging_an_unknown_or_hidden_comment_is_404(api: Any, editor_api: Any, article: str) -> None:
     """A reader cannot flag a comment they cannot see: unknown, malformed or hidden ids get 404."""
     comment = posted(api, article)
@@ -355,7 +372,7 @@ def test_editors_filter_the_review_list(
     assert ids(f"?article={other}") == [waiting["id"]]
     assert ids(f"?article={article}&status=visible") == [shown["id"]]
     assert editor_api.get("/api/v1/review/comments/?status=weird").status_code == 400
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):  # one more for the flag reasons of the page
         editor_api.get("/api/v1/review/comments/")
 
 

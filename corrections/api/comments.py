@@ -114,6 +114,7 @@ class FlaggedSerializer(serializers.Serializer):
 
 class ReviewCommentSerializer(serializers.ModelSerializer):
     article = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    flag_reasons = serializers.SerializerMethodField(help_text="What readers said since the last approval.")
     parent = serializers.UUIDField(source="parent_id", allow_null=True)
     thread = serializers.UUIDField(source="thread_id", allow_null=True, help_text="The top-level comment, if a reply.")
     author_user = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
@@ -130,10 +131,17 @@ class ReviewCommentSerializer(serializers.ModelSerializer):
             "body",
             "status",
             "flag_count",
+            "flag_reasons",
             "hidden_reason",
             "posted_at",
             "version",
         ]
+
+    def get_flag_reasons(self, comment: Comment) -> list[str]:
+        reasons = self.context.get("flag_reasons")
+        if reasons is None:  # a single comment: look it up
+            reasons = selectors.comment_flag_reasons([comment])
+        return reasons.get(str(comment.id), [])
 
 
 class HideSerializer(serializers.Serializer):
@@ -270,6 +278,14 @@ class ReviewCommentList(generics.ListAPIView):
 
     def get_queryset(self) -> Any:
         return selectors.comment_review_list()
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        self.flag_reasons = selectors.comment_flag_reasons(page if page is not None else list(queryset))
+        return page
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "flag_reasons": getattr(self, "flag_reasons", None)}
 
     @extend_schema(responses={200: ReviewCommentSerializer(many=True), 400: INVALID, 403: NOT_EDITOR})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -119,6 +119,23 @@ def comment_review_list() -> QuerySet[Comment]:
 # --- The public event log ------------------------------------------------------------
 
 
+def comment_flag_reasons(comments: Sequence[Comment]) -> dict[str, list[str]]:
+    """For each comment, the reasons readers gave since an editor last approved it: one query for a page."""
+    ids = [str(c.id) for c in comments]
+    rows = (
+        Event.objects.filter(type__in=("CommentFlagged", "CommentApproved"), data__comment_id__in=ids)
+        .order_by("version")
+        .values_list("type", "data")
+    )
+    reasons: dict[str, list[str]] = {key: [] for key in ids}
+    for kind, data in rows:
+        if kind == "CommentApproved":
+            reasons[data["comment_id"]] = []  # approving reviews the flags so far
+        elif data.get("reason"):
+            reasons[data["comment_id"]].append(data["reason"])
+    return reasons
+
+
 def _mark_withheld(rows: Sequence[Event]) -> None:
     """Find once per page which posted comments are hidden or pending, so each row needs no query."""
     ids = [row.data.get("comment_id") for row in rows if row.type == "CommentPosted"]
