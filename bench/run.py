@@ -11,6 +11,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -50,6 +51,38 @@ def timed(fn: Callable[[], object], repeat: int) -> float:
 
 def comment(i: int) -> CommentPosted:
     return CommentPosted(comment_id=str(uuid.uuid4()), body=f"Comment {i}", author_name="Reader")
+
+
+def contention(threads: int = 4, per_thread: int = 50) -> tuple[str, str, float, float]:
+    """Appends from several connections to one hot article vs to one article each (PostgreSQL only).
+
+    Appends to one stream queue on its head's row lock; appends to different
+    streams should not wait on each other, so the ratio shows what the lock costs.
+    """
+    slugs = [f"hot-{uuid.uuid4().hex[:8]}" for _ in range(threads)]
+    for slug in slugs:
+        services.article_publish(slug=slug, title="Hot", body="Body.", meta=META)
+    ids = [Article.objects.get(slug=slug).id for slug in slugs]
+
+    def burst(targets: list[uuid.UUID]) -> float:
+        def work(stream: uuid.UUID) -> None:
+            try:
+                for i in range(per_thread):
+                    store.append(stream, [comment(i)], meta=META)
+            finally:
+                connection.close()
+
+        pool = [threading.Thread(target=work, args=(target,)) for target in targets]
+        start = time.perf_counter()
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join()
+        return (time.perf_counter() - start) / (threads * per_thread)
+
+    one_article = burst([ids[0]] * threads)
+    own_article = burst(ids)
+    return (f"{threads} writers, one article", "one article each", one_article, own_article)
 
 
 def main() -> None:
@@ -108,9 +141,13 @@ def main() -> None:
 
     rows.append(("verify hash chains", "read every row", timed(verify, 10), timed(read_all, 10)))
 
+    if connection.vendor == "postgresql":
+        rows.append(contention())
+
     events = Event.objects.count()
     print(f"\nNewsdesk benchmarks on {connection.vendor}, {events} events in the log\n")
     print(f"{'operation':<28} {'median':>10} {'baseline':<18} {'median':>10} {'ratio':>7}")
+    # (contention rows are the mean time per append over the whole burst)
     print("-" * 78)
     for name, base_name, t, base in rows:
         print(f"{name:<28} {t * 1e3:>8.3f}ms {base_name:<18} {base * 1e3:>8.3f}ms {t / base:>6.2f}x")
