@@ -14,6 +14,7 @@ from .. import selectors, services
 from ..domain.commands import ChangeRequest
 from ..models import Event
 from . import serializers as s
+from .common import meta_of, validated
 from .permissions import IsEditor
 
 ERRORS = {
@@ -27,10 +28,6 @@ WRITE_ERRORS = {
     409: OpenApiResponse(s.ConflictSerializer, description="The text changed after expected_version."),
     422: OpenApiResponse(s.ErrorSerializer, description="The change cannot be applied (e.g. quote not found)."),
 }
-
-
-def meta_of(request: Request) -> dict[str, Any]:
-    return services.actor_meta(request.user, request_id=request.headers.get("X-Request-ID", ""))
 
 
 class ArticleListCreate(generics.ListAPIView):
@@ -56,7 +53,7 @@ class ArticleListCreate(generics.ListAPIView):
         ],
     )
     def post(self, request: Request) -> Response:
-        data = _valid(s.ArticleCreateSerializer, request)
+        data = validated(s.ArticleCreateSerializer, request)
         recorded = services.article_publish(**data, meta=meta_of(request))
         return Response(
             {"id": recorded.stream_id, "slug": data["slug"], "version": recorded.version},
@@ -71,19 +68,13 @@ class ArticleDetail(APIView):
         return Response(s.ArticleSerializer(selectors.article_get(slug)).data)
 
 
-def _valid(serializer_class: type, request: Request, data: Any = None) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data if data is None else data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 class RevisionCreate(APIView):
     permission_classes = [IsEditor]
 
     @extend_schema(request=s.RevisionSerializer, responses={201: s.VersionSerializer, **WRITE_ERRORS})
     def post(self, request: Request, slug: str) -> Response:
         """Revise the title or body; a revision without a note shows in history as unannounced."""
-        data = _valid(s.RevisionSerializer, request)
+        data = validated(s.RevisionSerializer, request)
         recorded = services.article_revise(slug=slug, meta=meta_of(request), **data)
         return Response({"version": recorded.version}, status=status.HTTP_201_CREATED)
 
@@ -109,7 +100,7 @@ class CorrectionCreate(APIView):
     )
     def post(self, request: Request, slug: str) -> Response:
         """Issue a correction, clarification, update or editor's note, optionally changing the text."""
-        data = _valid(s.CorrectionSerializer, request)
+        data = validated(s.CorrectionSerializer, request)
         changes = [ChangeRequest(**change) for change in data.pop("changes")]
         recorded = services.correction_issue(slug=slug, changes=changes, meta=meta_of(request), **data)
         return Response({"version": recorded.version}, status=status.HTTP_201_CREATED)
@@ -121,7 +112,7 @@ class RetractionCreate(APIView):
     @extend_schema(request=s.RetractionSerializer, responses={201: s.VersionSerializer, **WRITE_ERRORS})
     def post(self, request: Request, slug: str) -> Response:
         """Retract the article, with a public note saying why."""
-        data = _valid(s.RetractionSerializer, request)
+        data = validated(s.RetractionSerializer, request)
         recorded = services.article_retract(slug=slug, meta=meta_of(request), **data)
         return Response({"version": recorded.version}, status=status.HTTP_201_CREATED)
 
@@ -159,5 +150,5 @@ class DiffDetail(APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         """What changed between two versions, word by word."""
-        query = _valid(s.DiffQuerySerializer, request, data=request.query_params)
+        query = validated(s.DiffQuerySerializer, request, data=request.query_params)
         return Response(s.DiffSerializer(selectors.article_diff(slug, query["from_"], query["to"])).data)

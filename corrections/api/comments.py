@@ -12,11 +12,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from .. import services
 from ..domain import comments as domain
 from ..models import Comment
 from ..selectors import comments as selectors
 from ..services import comments as comment_services
+from .common import meta_of, request_id, validated
 from .permissions import IsEditor
 from .serializers import ErrorSerializer, HoneypotSerializer
 
@@ -170,16 +170,6 @@ REFUSED = OpenApiResponse(ErrorSerializer, description="Refused as the comment s
 NOT_EDITOR = OpenApiResponse(ErrorSerializer, description="Not an editor.")
 
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data, context={"request": request})
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
-def _request_id(request: Request) -> str:
-    return request.headers.get("X-Request-ID", "")
-
-
 class ArticleComments(generics.ListAPIView):
     """The article's visible comments, threaded (public); or post a comment (anyone, throttled)."""
 
@@ -221,7 +211,7 @@ class ArticleComments(generics.ListAPIView):
     )
     def post(self, request: Request, slug: str) -> Response:
         """Post a comment or a reply: anonymously with a name, or logged in."""
-        data = _valid(CommentCreateSerializer, request)
+        data = validated(CommentCreateSerializer, request)
         recorded = comment_services.comment_post(
             slug=slug,
             body=data["body"],
@@ -229,7 +219,7 @@ class ArticleComments(generics.ListAPIView):
             email=data["email"],
             parent_id=str(data["parent"]) if data["parent"] else None,
             user=request.user,
-            meta=comment_services.comment_meta(request.user, request_id=_request_id(request)),
+            meta=comment_services.comment_meta(request.user, request_id=request_id(request)),
         )
         comment = selectors.comment_get(recorded.event.comment_id)  # type: ignore[attr-defined]
         return Response(CommentPostedSerializer(comment).data, status=status.HTTP_201_CREATED)
@@ -244,11 +234,11 @@ class CommentFlag(APIView):
     )
     def post(self, request: Request, comment_id: str) -> Response:
         """Flag a visible comment for the editors to look at."""
-        data = _valid(FlagSerializer, request)
+        data = validated(FlagSerializer, request)
         recorded = comment_services.comment_flag(
             comment_id=comment_id,
             reason=data["reason"],
-            meta=comment_services.comment_meta(request.user, request_id=_request_id(request)),
+            meta=comment_services.comment_meta(request.user, request_id=request_id(request)),
         )
         detail = "Thank you; an editor will look at this comment."
         return Response({"version": recorded.version, "detail": detail}, status=status.HTTP_201_CREATED)
@@ -301,9 +291,7 @@ class ReviewCommentApprove(APIView):
     )
     def post(self, request: Request, comment_id: str) -> Response:
         """Show a pending comment, or keep a flagged one (its flags count as reviewed)."""
-        comment_services.comment_approve(
-            comment_id=comment_id, meta=services.actor_meta(request.user, request_id=_request_id(request))
-        )
+        comment_services.comment_approve(comment_id=comment_id, meta=meta_of(request))
         return Response(ReviewCommentSerializer(selectors.comment_get(comment_id)).data)
 
 
@@ -316,11 +304,11 @@ class ReviewCommentHide(APIView):
     )
     def post(self, request: Request, comment_id: str) -> Response:
         """Hide a comment for good, with a reason; the original stays in the log but is never shown again."""
-        data = _valid(HideSerializer, request)
+        data = validated(HideSerializer, request)
         comment_services.comment_hide(
             comment_id=comment_id,
             reason=data["reason"],
-            meta=services.actor_meta(request.user, request_id=_request_id(request)),
+            meta=meta_of(request),
         )
         return Response(ReviewCommentSerializer(selectors.comment_get(comment_id)).data)
 
@@ -339,10 +327,8 @@ class ArticleModeration(APIView):
     )
     def post(self, request: Request, slug: str) -> Response:
         """Choose pre- or post-moderation of comments on this article, or go back to the site default."""
-        data = _valid(ModerationSerializer, request)
-        comment_services.article_set_moderation(
-            slug=slug, mode=data["mode"], meta=services.actor_meta(request.user, request_id=_request_id(request))
-        )
+        data = validated(ModerationSerializer, request)
+        comment_services.article_set_moderation(slug=slug, mode=data["mode"], meta=meta_of(request))
         return Response(_moderation_state(slug))
 
 

@@ -21,7 +21,7 @@ from ..models import Event, Suggestion
 from ..selectors import metrics as metrics_selectors
 from ..selectors import review as selectors
 from ..services import review as services
-from .articles import meta_of
+from .common import meta_of, validated
 from .permissions import IsEditor
 from .serializers import NOTE_MAX, ConflictSerializer, DiffOpSerializer, ErrorSerializer
 
@@ -270,12 +270,6 @@ ACTION_ERRORS = {
 }
 
 
-def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 def _result(suggestion_id: Any) -> Response:
     item = selectors.suggestion_get(suggestion_id)
     return Response({"suggestion": SuggestionSerializer(item).data, "article_version": item.article.version})
@@ -333,7 +327,7 @@ class SuggestionAccept(APIView):
     )
     def post(self, request: Request, suggestion_id: str) -> Response:
         """Accept: the change goes into the article as a correction, in one transaction with the acceptance."""
-        data = _valid(AcceptSerializer, request.data)
+        data = validated(AcceptSerializer, request)
         services.suggestion_accept(suggestion_id=suggestion_id, meta=meta_of(request), **data)
         return _result(suggestion_id)
 
@@ -344,7 +338,7 @@ class SuggestionReject(APIView):
     @extend_schema(request=RejectSerializer, responses={200: ReviewResultSerializer, **ACTION_ERRORS})
     def post(self, request: Request, suggestion_id: str) -> Response:
         """Reject with a reason for the desk and an optional reply to the reader."""
-        data = _valid(RejectSerializer, request.data)
+        data = validated(RejectSerializer, request)
         services.suggestion_reject(suggestion_id=suggestion_id, meta=meta_of(request), **data)
         return _result(suggestion_id)
 
@@ -355,7 +349,7 @@ class SuggestionDuplicate(APIView):
     @extend_schema(request=DuplicateSerializer, responses={200: ReviewResultSerializer, **ACTION_ERRORS})
     def post(self, request: Request, suggestion_id: str) -> Response:
         """Close as a duplicate of another item on the same article; its readers count towards that one."""
-        data = _valid(DuplicateSerializer, request.data)
+        data = validated(DuplicateSerializer, request)
         services.suggestion_mark_duplicate(suggestion_id=suggestion_id, of=data["of"], meta=meta_of(request))
         return _result(suggestion_id)
 
@@ -366,7 +360,7 @@ class SuggestionAssign(APIView):
     @extend_schema(request=AssignSerializer, responses={200: ReviewResultSerializer, **ACTION_ERRORS})
     def post(self, request: Request, suggestion_id: str) -> Response:
         """Assign to an editor (by username or id)."""
-        data = _valid(AssignSerializer, request.data)
+        data = validated(AssignSerializer, request)
         services.suggestion_assign(suggestion_id=suggestion_id, editor=data["editor"], meta=meta_of(request))
         return _result(suggestion_id)
 
@@ -384,5 +378,5 @@ class DeskMetrics(APIView):
     )
     def get(self, request: Request) -> Response:
         """Time to resolution (median, 90th percentile), acceptance rate, open items by age, reports per article."""
-        query = _valid(MetricsQuerySerializer, request.query_params)
+        query = validated(MetricsQuerySerializer, request, request.query_params)
         return Response(MetricsSerializer(metrics_selectors.desk_metrics(**query)).data)
