@@ -12,6 +12,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from .domain.review import SuggestionState
 from .domain.state import ArticleState
 
 
@@ -152,6 +153,22 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return f"“{self.exact[:40]}” → “{self.suggestion[:40]}”"
+
+    def as_state(self) -> SuggestionState:
+        """The queue item as the review commands see it."""
+        return SuggestionState(
+            id=str(self.id),
+            article_id=str(self.article_id),
+            status=self.status,
+            category=self.category,
+            exact=self.exact,
+            prefix=self.prefix,
+            suffix=self.suffix,
+            start=self.start,
+            suggestion=self.suggestion,
+            assignee_id=self.assignee_id,
+            duplicate_of=str(self.duplicate_of_id) if self.duplicate_of_id else None,
+        )
 
 
 class SuggestionTicket(models.Model):

@@ -21,23 +21,6 @@ from ..models import Article, Suggestion
 from ..roles import is_editor
 
 
-def suggestion_state(row: Suggestion) -> review.SuggestionState:
-    """The queue item as the review commands see it."""
-    return review.SuggestionState(
-        id=str(row.id),
-        article_id=str(row.article_id),
-        status=row.status,
-        category=row.category,
-        exact=row.exact,
-        prefix=row.prefix,
-        suffix=row.suffix,
-        start=row.start,
-        suggestion=row.suggestion,
-        assignee_id=row.assignee_id,
-        duplicate_of=str(row.duplicate_of_id) if row.duplicate_of_id else None,
-    )
-
-
 def _find(suggestion_id: uuid.UUID | str) -> Suggestion | None:
     try:
         key = uuid.UUID(str(suggestion_id))
@@ -77,7 +60,7 @@ def suggestion_assign(*, suggestion_id: uuid.UUID | str, editor: Any, meta: dict
     """Assign the suggestion to an editor (a user, an id or a username)."""
     user = find_editor(editor)
     article, row = lock_suggestion(suggestion_id)
-    events = review.assign(suggestion_state(row), assignee_id=user.pk, assignee=user.get_username())
+    events = review.assign(row.as_state(), assignee_id=user.pk, assignee=user.get_username())
     return store.append(article.id, events, meta=meta)[0]
 
 
@@ -100,7 +83,7 @@ def suggestion_accept(
     article, row = lock_suggestion(suggestion_id)
     events = review.accept(
         article.as_state(),
-        suggestion_state(row),
+        row.as_state(),
         expected_version=expected_version,
         replacement=replacement,
         kind=kind,
@@ -116,7 +99,7 @@ def suggestion_reject(
 ) -> Recorded:
     """Reject the suggestion with an internal reason and an optional public reply to the reader."""
     article, row = lock_suggestion(suggestion_id)
-    events = review.reject(suggestion_state(row), reason=reason, reply=reply)
+    events = review.reject(row.as_state(), reason=reason, reply=reply)
     return store.append(article.id, events, meta=meta)[0]
 
 
@@ -126,6 +109,6 @@ def suggestion_mark_duplicate(*, suggestion_id: uuid.UUID | str, of: uuid.UUID |
     article, row = lock_suggestion(suggestion_id)
     original = _find(of)
     events = review.mark_duplicate(
-        suggestion_state(row), suggestion_state(original) if original else None, of=str(original.id if original else of)
+        row.as_state(), original.as_state() if original else None, of=str(original.id if original else of)
     )
     return store.append(article.id, events, meta=meta)[0]
