@@ -284,3 +284,19 @@ def test_the_runtime_role_cannot_rewrite_or_unprotect_the_log(db: Any, article: 
         cursor.execute("SELECT current_user")
         assert cursor.fetchone()[0] == role
         cursor.execute("RESET ROLE")
+
+
+def test_a_conflict_is_logged_with_its_request_id(
+    editor_api: Any, article: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Operators see each 409 in the logs, tied to the request that met it."""
+    body = {"body": "New text.", "expected_version": 1}
+    editor_api.post(f"/api/v1/articles/{article}/revisions/", body, format="json")
+    with caplog.at_level(logging.INFO, logger="newsdesk.conflict"):
+        response = editor_api.post(
+            f"/api/v1/articles/{article}/revisions/", body, format="json", HTTP_X_REQUEST_ID="rev-2"
+        )
+    assert response.status_code == 409
+    [line] = [r for r in caplog.records if r.name == "newsdesk.conflict"]
+    assert line.request_id == "rev-2"
+    assert line.path == f"/api/v1/articles/{article}/revisions/"
