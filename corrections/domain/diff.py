@@ -6,7 +6,9 @@ import difflib
 import re
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+# A word keeps its inner apostrophes, points and commas ("don't", "4.2", "12,000"), so a changed
+# number or contraction shows as one whole word; other punctuation is a token of its own.
+_TOKEN = re.compile(r"\s+|\w+(?:['’.,]\w+)*|[^\w\s]", re.UNICODE)
 
 
 @dataclass(frozen=True)

@@ -109,12 +109,15 @@ def article_diff(slug: str, from_version: int, to_version: int) -> VersionDiff:
 @dataclass(frozen=True)
 class HistoryEntry:
     version: int
+    number: int  # the text's own version, 1, 2, 3…: what readers see (comments and reports share the log)
     type: str
     kind: str
     note: str
     announced: bool
     recorded_at: Any
     diff: VersionDiff | None
+    #: A silent change the desk made by accepting a reader's report (a typo fixed without a public note).
+    reader_fix: bool = False
 
 
 KINDS = {"ArticlePublished": "published", "ArticleRevised": "revision", "ArticleRetracted": "retraction"}
@@ -125,7 +128,7 @@ def article_history(slug: str) -> list[HistoryEntry]:
     article = article_get(slug)
     entries: list[HistoryEntry] = []
     previous = ArticleState()
-    for recorded in _text_events(article):
+    for number, recorded in enumerate(_text_events(article), start=1):
         current = fold_text([recorded], state=previous)
         event = recorded.event
         note = getattr(event, "note", "") or ""
@@ -133,12 +136,14 @@ def article_history(slug: str) -> list[HistoryEntry]:
         entries.append(
             HistoryEntry(
                 version=recorded.version,
+                number=number,
                 type=recorded.type,
                 kind=kind,
                 note=note,
                 announced=bool(note) or recorded.type == "ArticlePublished",
                 recorded_at=recorded.recorded_at,
                 diff=diff_states(previous, current) if previous.exists else None,
+                reader_fix=bool(getattr(event, "suggestion_id", None)),
             )
         )
         previous = current
