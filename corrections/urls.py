@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import comment_views, feeds, views
+from . import comment_views, feeds, json_feed, views
 
 app_name = "corrections"
 
@@ -17,10 +17,16 @@ urlpatterns = [
     path("corrections/", views.corrections_index, name="corrections"),
     path("corrections/feed/", feeds.CorrectionsFeed(), name="corrections-feed"),
     path("corrections/feed/atom/", feeds.AtomCorrectionsFeed(), name="corrections-atom"),
+    path("corrections/feed/json/", json_feed.corrections_json, name="corrections-json"),
     path("articles/<slug:slug>/corrections/feed/", feeds.ArticleCorrectionsFeed(), name="article-corrections-feed"),
     path(
         "articles/<slug:slug>/corrections/feed/atom/",
         feeds.AtomArticleCorrectionsFeed(),
         name="article-corrections-atom",
+    ),
+    path(
+        "articles/<slug:slug>/corrections/feed/json/",
+        json_feed.article_corrections_json,
+        name="article-corrections-json",
     ),
 ]

@@ -92,6 +92,8 @@ CONTENT_SECURITY_POLICY = {
 SITE_NAME = env_str("SITE_NAME", "Newsdesk")
 # Absolute base for links in e-mails and feeds (status pages, articles).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The newsroom's published corrections policy: linked from every page and given as correctionsPolicy in JSON-LD.
+CORRECTIONS_POLICY_URL = env_str("CORRECTIONS_POLICY_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
