@@ -46,7 +46,11 @@ def _text(max_length: int, help_text: str, *, trim: bool = True) -> serializers.
 class SuggestionCreateSerializer(HoneypotSerializer):
     exact = serializers.CharField(
         max_length=domain.MAX_EXACT,
-        help_text="The text the reader selected (W3C TextQuoteSelector `exact`).",
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="The text the reader selected (W3C TextQuoteSelector `exact`). Leave it out for a request about "
+        "the whole article or something it left out (“write to us”): then `comment` says what is wrong.",
     )
     prefix = _text(domain.MAX_CONTEXT, "Text just before the selection (about 32 characters).", trim=False)
     suffix = _text(domain.MAX_CONTEXT, "Text just after the selection (about 32 characters).", trim=False)
@@ -103,6 +107,7 @@ class SuggestionStatusSerializer(serializers.Serializer):
     reply = serializers.CharField(help_text="The editor's public reply; empty until there is one.")
     exact = serializers.CharField(help_text="The text the reader selected.")
     suggestion = serializers.CharField(help_text="The proposed fix.")
+    comment = serializers.CharField(help_text="What the reader wrote to the editors.")
     category = serializers.ChoiceField(choices=Suggestion.CATEGORIES)
     outdated = serializers.BooleanField(help_text="The selected text has since changed in the article.")
     received_at = serializers.DateTimeField()
@@ -152,7 +157,16 @@ class ArticleSuggestions(APIView):
                     "category": "typo",
                 },
                 request_only=True,
-            )
+            ),
+            OpenApiExample(
+                "Write to us (no selection)",
+                value={
+                    "comment": "The article does not say that the council vote was 7 to 6.",
+                    "category": "clarification",
+                    "email": "reader@example.org",
+                },
+                request_only=True,
+            ),
         ],
     )
     def post(self, request: Request, slug: str) -> Response:

@@ -28,7 +28,11 @@ STATUSES = (NEW, ASSIGNED, ACCEPTED, REJECTED, DUPLICATE)
 @event
 @dataclass(frozen=True)
 class SuggestionReceived(Event):
-    """A reader reported a mistake: a quote of the text as they saw it, and their fix."""
+    """A reader reported a mistake: a quote of the text as they saw it, and their fix.
+
+    With no quote (``exact`` empty) it is a request about the whole article, or something
+    it left out ("write to us"): it has no anchor, and ``comment`` says what is wrong.
+    """
 
     suggestion_id: str
     exact: str
@@ -111,7 +115,9 @@ def check_submission(*, exact: str, suggestion: str, comment: str, category: str
     if category not in CATEGORIES:
         raise InvalidCommand(f"Unknown category “{category}”; use one of {', '.join(CATEGORIES)}.", field="category")
     if not exact.strip():
-        raise InvalidCommand("Select the text you want to correct.", field="exact")
+        if not comment.strip() and not suggestion.strip():
+            raise InvalidCommand("Tell us what is wrong or missing in the article.", field="comment")
+        return
     if not suggestion.strip() and not comment.strip():
         raise InvalidCommand("Tell us what is wrong: propose a fix or add a comment.", field="suggestion")
     if not comment.strip() and normalize_fix(suggestion) == normalize_fix(exact):

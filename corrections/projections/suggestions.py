@@ -22,7 +22,11 @@ def _received(recorded: Recorded) -> None:
     event: domain.SuggestionReceived = recorded.event  # type: ignore[assignment]
     # Projections run in log order, so the article row holds the text as it stood at this event.
     body = Article.objects.filter(id=recorded.stream_id).values_list("body", flat=True).first() or ""
-    span = domain.reanchor(body, exact=event.exact, prefix=event.prefix, suffix=event.suffix, hint=event.start)
+    span = (
+        domain.reanchor(body, exact=event.exact, prefix=event.prefix, suffix=event.suffix, hint=event.start)
+        if event.exact
+        else None
+    )
     Suggestion.objects.create(
         id=event.suggestion_id,
         article_id=recorded.stream_id,
@@ -37,7 +41,7 @@ def _received(recorded: Recorded) -> None:
         against_version=event.against_version,
         suggestion=event.suggestion,
         comment=event.comment,
-        outdated=span is None,
+        outdated=span is None and bool(event.exact),  # a request about the whole article has no anchor to lose
         received_at=recorded.recorded_at,
         version=recorded.version,
     )
@@ -54,7 +58,7 @@ def _seconded(recorded: Recorded) -> None:
 def _text_changed(recorded: Recorded) -> None:
     """Move the article's open items onto the new text, or mark them outdated (registered after the article's)."""
     body = Article.objects.filter(id=recorded.stream_id).values_list("body", flat=True).first() or ""
-    items = Suggestion.objects.filter(article_id=recorded.stream_id, status__in=domain.OPEN_STATUSES)
+    items = Suggestion.objects.filter(article_id=recorded.stream_id, status__in=domain.OPEN_STATUSES).exclude(exact="")
     for item in items.only("id", "exact", "prefix", "suffix", "start", "end", "outdated"):
         span = domain.reanchor(body, exact=item.exact, prefix=item.prefix, suffix=item.suffix, hint=item.start)
         if span is None:

@@ -51,7 +51,9 @@ def counts_by_status(queryset: QuerySet[Suggestion] | None = None) -> dict[str, 
 
 
 def current_span(body: str, row: Suggestion) -> tuple[int, int] | None:
-    """Where the item's selection is in the text now; None if it is no longer there (outdated)."""
+    """Where the item's selection is in the text now; None if it is no longer there (outdated) or has none."""
+    if not row.exact:
+        return None
     span = reanchor(body, exact=row.exact, prefix=row.prefix, suffix=row.suffix, hint=row.start)
     return (span.start, span.end) if span else None
 
@@ -139,7 +141,7 @@ def suggestion_review(suggestion_id: uuid.UUID | str) -> ReviewItem:
         item=row,
         context=context,
         # Once accepted, the selection is replaced in the text by design: that is not "outdated".
-        outdated=row.outdated or (span is None and row.status in OPEN_STATUSES),
+        outdated=row.outdated or (span is None and bool(row.exact) and row.status in OPEN_STATUSES),
         related=_related(row, span),
         history=suggestion_history(row),
     )

@@ -33,6 +33,7 @@ class SuggestionStatus:
     reply: str
     exact: str
     suggestion: str
+    comment: str
     category: str
     outdated: bool
     received_at: datetime
@@ -58,6 +59,7 @@ def suggestion_status(token: str) -> SuggestionStatus:
         reply=row.reply,
         exact=row.exact,
         suggestion=row.suggestion,
+        comment=row.comment,
         category=row.category,
         outdated=row.outdated and row.status in domain.OPEN_STATUSES,
         received_at=row.received_at,
