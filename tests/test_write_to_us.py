@@ -93,3 +93,44 @@ def test_anchored_reports_still_need_their_text(article: str) -> None:
     """A report that quotes text must still find it in the article."""
     with pytest.raises(Exception, match="not found"):
         report(article, "Words that are not there", "x")
+
+
+def test_without_javascript_a_reader_writes_from_the_article_page(client: Client, article: str) -> None:
+    """The article page carries a 'write to us' form; sending it leads to the reader's status page."""
+    html = client.get(f"/articles/{article}/").content.decode()
+    assert f'action="/articles/{article}/write/"' in html and "Write to us about this article" in html
+    response = client.post(f"/articles/{article}/write/", {"comment": MESSAGE, "category": "clarification"})
+    assert response.status_code == 302 and response["Location"].startswith("/suggestions/")
+    page = client.get(response["Location"]).content.decode()
+    assert MESSAGE in page and "The whole article" in page
+    assert Suggestion.objects.get().exact == ""
+
+
+def test_the_form_shows_what_is_missing_on_the_field(client: Client, article: str) -> None:
+    """An empty request comes back with the error next to the message field, once."""
+    response = client.post(f"/articles/{article}/write/", {"comment": "", "category": "factual"})
+    html = response.content.decode()
+    assert response.status_code == 400 and html.count("This field is required.") == 1
+    assert (
+        'id="id_comment_error"' in html
+        and 'aria-describedby="id_comment_error"' in html
+        and not Suggestion.objects.exists()
+    )
+
+
+def test_the_form_catches_robots(client: Client, article: str) -> None:
+    response = client.post(f"/articles/{article}/write/", {"comment": MESSAGE, "category": "other", "website": "x"})
+    assert response.status_code == 400 and not Suggestion.objects.exists()
+
+
+def test_a_retracted_article_offers_no_form(client: Client, article: str) -> None:
+    from corrections.services import article_retract
+
+    article_retract(slug=article, expected_version=version_of(article), note="Wrong story.", meta=actor_meta())
+    assert "Write to us about this article" not in client.get(f"/articles/{article}/").content.decode()
+    response = client.post(f"/articles/{article}/write/", {"comment": MESSAGE, "category": "factual"})
+    assert response.status_code == 422 and "retracted" in response.content.decode()
+
+
+def test_the_form_page_is_404_for_an_unknown_article(client: Client) -> None:
+    assert client.get("/articles/nope/write/").status_code == 404

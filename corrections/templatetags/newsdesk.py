@@ -100,3 +100,11 @@ def elide(ops: list, keep: int = 80) -> list[dict[str, str]]:
 def corrections_policy_url() -> str:
     """The newsroom's published corrections policy (``CORRECTIONS_POLICY_URL``); empty if it has none."""
     return getattr(settings, "CORRECTIONS_POLICY_URL", "")
+
+
+@register.simple_tag
+def write_form() -> Any:
+    """An empty 'write to us' form for the article page (the form page itself passes a bound one)."""
+    from ..forms import WriteForm
+
+    return WriteForm()

@@ -407,6 +407,9 @@
 
     // The bar (hint line and button) goes right after the article; the page's hint lines move into it.
     var bar = el("div", { class: "nd-bar hint", "data-newsdesk-ignore": "" });
+    // The page's own 'write to us' form is for readers without JavaScript: the dialog replaces it.
+    var pageForms = document.querySelectorAll("[data-newsdesk-write]");
+    for (var f = 0; f < pageForms.length; f++) pageForms[f].hidden = true;
     var hints = document.querySelectorAll("[data-newsdesk-hint]");
     for (var i = 0; i < hints.length; i++) {
       if (MAC) hints[i].textContent = hints[i].textContent.replace("Ctrl+Enter", KEYS);
