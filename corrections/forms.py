@@ -11,6 +11,7 @@ from .domain import suggestions as domain
 CATEGORIES = [
     ("factual", "Something is wrong"),
     ("clarification", "Something is unclear or missing"),
+    ("legal", "A legal problem (privacy, defamation)"),
     ("typo", "A typo or spelling"),
     ("other", "Something else"),
 ]

@@ -14,7 +14,13 @@ from .anchoring import Span, resolve
 from .errors import InvalidCommand, SelectionAmbiguous, SelectionNotFound
 from .events import Event, event
 
-CATEGORIES = ("typo", "factual", "clarification", "other")
+CATEGORIES = ("typo", "factual", "legal", "clarification", "other")
+
+#: How urgent a report is by its kind: a legal or factual error before an unclear phrase or a typo.
+CATEGORY_WEIGHT = {"legal": 60, "factual": 50, "clarification": 30, "other": 20, "typo": 10}
+#: Each further reader who reports the same thing adds this much, up to this many readers.
+READER_WEIGHT = 5
+READERS_COUNTED = 6
 
 NEW = "new"
 ASSIGNED = "assigned"
@@ -122,6 +128,13 @@ def check_submission(*, exact: str, suggestion: str, comment: str, category: str
         raise InvalidCommand("Tell us what is wrong: propose a fix or add a comment.", field="suggestion")
     if not comment.strip() and normalize_fix(suggestion) == normalize_fix(exact):
         raise InvalidCommand("Your fix is the same as the selected text.", field="suggestion")
+
+
+def priority(category: str, reporters: int) -> int:
+    """A queue item's standing priority: its kind, then how many readers reported it (age is added when listed)."""
+    return CATEGORY_WEIGHT.get(category, CATEGORY_WEIGHT["other"]) + READER_WEIGHT * (
+        min(max(reporters, 1), READERS_COUNTED) - 1
+    )
 
 
 def duplicate_key(span: Span, suggestion: str) -> tuple[int, int, str]:

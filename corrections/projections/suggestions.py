@@ -8,8 +8,6 @@ gone). The editors' transitions (assign, accept, reject, duplicate) live in
 
 from __future__ import annotations
 
-from django.db.models import F
-
 from ..domain import suggestions as domain
 from ..domain.events import Recorded
 from ..models import Article, Suggestion
@@ -33,6 +31,7 @@ def _received(recorded: Recorded) -> None:
         status=domain.NEW,
         category=event.category,
         reporter_count=1,
+        priority=domain.priority(event.category, 1),
         exact=event.exact,
         prefix=event.prefix,
         suffix=event.suffix,
@@ -49,8 +48,12 @@ def _received(recorded: Recorded) -> None:
 
 @handles("SuggestionSeconded")
 def _seconded(recorded: Recorded) -> None:
-    Suggestion.objects.filter(id=recorded.event.suggestion_id).update(  # type: ignore[attr-defined]
-        reporter_count=F("reporter_count") + 1, version=recorded.version
+    item = Suggestion.objects.filter(id=recorded.event.suggestion_id).only("category", "reporter_count").first()  # type: ignore[attr-defined]
+    if item is None:
+        return
+    readers = item.reporter_count + 1
+    Suggestion.objects.filter(id=item.id).update(
+        reporter_count=readers, priority=domain.priority(item.category, readers), version=recorded.version
     )
 
 

@@ -24,7 +24,7 @@
   var KEYS = MAC ? "⌘+Enter" : "Ctrl+Enter";
   var BLOCK = /^(ADDRESS|ARTICLE|ASIDE|BLOCKQUOTE|DD|DIV|DL|DT|FIGCAPTION|FIGURE|FOOTER|H[1-6]|HEADER|HR|LI|MAIN|OL|P|PRE|SECTION|TABLE|TD|TH|TR|UL)$/;
   var SKIP = /^(SCRIPT|STYLE|NOSCRIPT|TEMPLATE|BUTTON|TEXTAREA|INPUT|SELECT)$/;
-  var CATEGORIES = [["typo", "Typo or spelling"], ["factual", "Factual error"], ["clarification", "Unclear"], ["other", "Something else"]];
+  var CATEGORIES = [["typo", "Typo or spelling"], ["factual", "Factual error"], ["legal", "Legal problem (privacy, defamation)"], ["clarification", "Unclear"], ["other", "Something else"]];
   var CSS =
     ".nd-backdrop{position:fixed;inset:0;background:rgba(0,0,0,.45);z-index:2147483000;display:flex;align-items:center;justify-content:center;padding:1rem}" +
     ".nd-dialog{background:#fff;color:#1b1b1b;max-width:34rem;width:100%;max-height:90vh;overflow:auto;border-radius:6px;padding:1.25rem 1.5rem;font:16px/1.5 system-ui,sans-serif;box-shadow:0 8px 30px rgba(0,0,0,.3)}" +
