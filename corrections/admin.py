@@ -23,7 +23,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from . import charts, notifications, selectors
+from . import charts, selectors
 from .domain.errors import DomainError, NotFound, StaleVersion
 from .domain.events import CORRECTION_KINDS, TEXT_CHANGING
 from .domain.review import default_kind
@@ -32,9 +32,10 @@ from .models import Article, Comment, Event, Notification, Suggestion
 from .roles import is_editor
 from .selectors import metrics as metrics_selectors
 from .selectors import review as review_selectors
-from .services import actor_meta
 from .services import comments as comment_services
+from .services import notifications
 from .services import review as review_services
+from .services.meta import request_meta
 
 admin.site.site_header = "Newsdesk — corrections desk"
 admin.site.site_title = "Newsdesk desk"
@@ -83,7 +84,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 def _meta(request: HttpRequest) -> dict[str, Any]:
-    return actor_meta(request.user, request_id=request.headers.get("X-Request-ID", ""))
+    return request_meta(request)
 
 
 # --- Review forms -----------------------------------------------------------------------
@@ -411,7 +412,7 @@ class SuggestionAdmin(ReadOnlyAdmin):
                 [(s.title, s.counts) for s in figures.reports.series],
                 title=f"Reports per article, by {figures.reports.bucket}",
             ),
-            "api_url": "/api/v1/review/metrics/",
+            "api_url": reverse("api:review-metrics"),
             "changelist_url": reverse("admin:corrections_suggestion_changelist"),
         }
         request.current_app = self.admin_site.name
@@ -449,7 +450,9 @@ class ArticleAdmin(ReadOnlyAdmin):
     @admin.display(description="public pages")
     def public_links(self, article: Article) -> str:
         return format_html(
-            '<a href="/articles/{0}/">page</a> · <a href="/articles/{0}/history/">history</a>', article.slug
+            '<a href="{}">page</a> · <a href="{}">history</a>',
+            reverse("corrections:article", args=[article.slug]),
+            reverse("corrections:history", args=[article.slug]),
         )
 
     def get_urls(self) -> list[Any]:

@@ -19,6 +19,10 @@ class CorrectionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from . import (
+            registry,
+            tasks,  # noqa: F401  services enqueue by name: eager mode runs only the tasks Celery knows
+        )
+
         post_migrate.connect(_ensure_triggers, sender=self)
-        # Registers the notification outbox as a reactor of every append.
-        from . import notifications  # noqa: F401
+        registry.install()

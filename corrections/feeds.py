@@ -10,9 +10,9 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.feedgenerator import Atom1Feed
 
+from .labels import note_label
 from .models import Article, PublicNote
 from .selectors import transparency
-from .templatetags.newsdesk import note_label
 
 FEED_SIZE = 50
 

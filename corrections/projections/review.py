@@ -16,7 +16,7 @@ from . import handles
 
 
 @handles("SuggestionAssigned")
-def _assigned(recorded: Recorded) -> None:
+def suggestion_assigned(recorded: Recorded) -> None:
     event = recorded.event
     # A deleted user leaves the item unassigned, as SET_NULL would have: a rebuild agrees with the inline row.
     user_exists = get_user_model().objects.filter(pk=event.assignee_id).exists()
@@ -26,7 +26,7 @@ def _assigned(recorded: Recorded) -> None:
 
 
 @handles("SuggestionAccepted")
-def _accepted(recorded: Recorded) -> None:
+def suggestion_accepted(recorded: Recorded) -> None:
     event = recorded.event
     Suggestion.objects.filter(id=event.suggestion_id).update(
         status=ACCEPTED, reply=event.reply, resolved_at=recorded.recorded_at, version=recorded.version
@@ -34,7 +34,7 @@ def _accepted(recorded: Recorded) -> None:
 
 
 @handles("SuggestionRejected")
-def _rejected(recorded: Recorded) -> None:
+def suggestion_rejected(recorded: Recorded) -> None:
     event = recorded.event
     Suggestion.objects.filter(id=event.suggestion_id).update(
         status=REJECTED, reply=event.reply, resolved_at=recorded.recorded_at, version=recorded.version
@@ -42,7 +42,7 @@ def _rejected(recorded: Recorded) -> None:
 
 
 @handles("SuggestionMarkedDuplicate")
-def _duplicate(recorded: Recorded) -> None:
+def suggestion_marked_duplicate(recorded: Recorded) -> None:
     """The duplicate closes; its readers count as reporters of the original, which stays the one queue item."""
     event = recorded.event
     duplicate = Suggestion.objects.filter(id=event.suggestion_id).values_list("reporter_count", flat=True).first()

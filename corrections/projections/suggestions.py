@@ -13,12 +13,11 @@ from django.db.models import F
 from ..domain import suggestions as domain
 from ..domain.events import Recorded
 from ..models import Article, Suggestion
-from . import READ_MODELS, handles
-from . import articles as _articles  # noqa: F401  (its projectors must run first: they update the body read here)
+from . import handles
 
 
 @handles("SuggestionReceived")
-def _received(recorded: Recorded) -> None:
+def suggestion_received(recorded: Recorded) -> None:
     event: domain.SuggestionReceived = recorded.event  # type: ignore[assignment]
     # Projections run in log order, so the article row holds the text as it stood at this event.
     body = Article.objects.filter(id=recorded.stream_id).values_list("body", flat=True).first() or ""
@@ -44,14 +43,14 @@ def _received(recorded: Recorded) -> None:
 
 
 @handles("SuggestionSeconded")
-def _seconded(recorded: Recorded) -> None:
+def suggestion_seconded(recorded: Recorded) -> None:
     Suggestion.objects.filter(id=recorded.event.suggestion_id).update(  # type: ignore[attr-defined]
         reporter_count=F("reporter_count") + 1, version=recorded.version
     )
 
 
 @handles("ArticleRevised", "CorrectionIssued", "ArticleRetracted")
-def _text_changed(recorded: Recorded) -> None:
+def suggestions_reanchor(recorded: Recorded) -> None:
     """Move the article's open items onto the new text, or mark them outdated (registered after the article's)."""
     body = Article.objects.filter(id=recorded.stream_id).values_list("body", flat=True).first() or ""
     items = Suggestion.objects.filter(article_id=recorded.stream_id, status__in=domain.OPEN_STATUSES)
@@ -62,7 +61,3 @@ def _text_changed(recorded: Recorded) -> None:
                 Suggestion.objects.filter(id=item.id).update(outdated=True)
         elif (span.start, span.end, False) != (item.start, item.end, item.outdated):
             Suggestion.objects.filter(id=item.id).update(start=span.start, end=span.end, outdated=False)
-
-
-# A rebuild empties children before parents: suggestions go before the articles they hang off.
-READ_MODELS.insert(READ_MODELS.index(Article) if Article in READ_MODELS else len(READ_MODELS), Suggestion)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -21,12 +23,12 @@ from ..domain.events import Recorded
 from ..models import Article, Comment, CommentAuthor
 from ..roles import is_editor
 from ..selectors.comments import moderation_mode
-from .articles import actor_meta, lock_article
+from .articles import lock_article
 
 
-def comment_meta(user: Any = None, *, request_id: str = "") -> dict[str, Any]:
-    """The ``meta`` of a comment event: a logged-in reader is a reader, not an editor."""
-    return actor_meta(user, kind="editor" if is_editor(user) else "reader", request_id=request_id)
+def commenter_kind(user: AbstractBaseUser | AnonymousUser | None) -> str:
+    """Who a comment event says acted: a logged-in reader is a reader, not an editor."""
+    return "editor" if is_editor(user) else "reader"
 
 
 def _comment_uuid(comment_id: Any) -> uuid.UUID:
