@@ -8,9 +8,9 @@ def _ensure_triggers(sender: AppConfig, using: str = "default", **kwargs: object
     """Re-assert the append-only triggers after every migrate or flush (idempotent)."""
     from django.db import connections
 
-    from . import store
+    from .triggers import install_triggers
 
-    store.install_triggers(connections[using])
+    install_triggers(connections[using])
 
 
 class CorrectionsConfig(AppConfig):
