@@ -64,7 +64,7 @@ class AtomCorrectionsFeed(CorrectionsFeed):
 class ArticleCorrectionsFeed(CorrectionsFeed):
     """One article's public corrections, newest first."""
 
-    def get_object(self, request: HttpRequest, slug: str) -> Article:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, slug: str) -> Article:
         article = Article.objects.filter(slug=slug).first()
         if article is None:
             raise Http404(f"No article with the slug “{slug}”.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.utils.text import Truncator
@@ -103,7 +103,7 @@ class DuplicateForm(ReviewForm):
         super().__init__(*args, item=item, **kwargs)
         others = Suggestion.objects.filter(article_id=item.article_id).exclude(id=item.id).order_by("received_at")
         # An empty first choice, so that a hurried submit does not close the item into the first one listed.
-        self.fields["of"].choices = [("", "---------")] + [  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["of"]).choices = [("", "---------")] + [
             (str(other.id), f"{Truncator(str(other)).chars(70)} ({other.status})") for other in others
         ]
 
@@ -118,7 +118,7 @@ class AssignForm(ReviewForm):
 
     def __init__(self, *args: Any, item: Suggestion, **kwargs: Any) -> None:
         super().__init__(*args, item=item, **kwargs)
-        self.fields["editor"].queryset = review_selectors.editor_users()  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["editor"]).queryset = review_selectors.editor_users()
 
     def perform(self, *, meta: dict[str, Any]) -> str:
         editor = self.cleaned_data["editor"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -39,7 +40,7 @@ class ArticleListCreate(generics.ListAPIView):
     def get_queryset(self) -> Any:
         return selectors.article_list()
 
-    def get_permissions(self) -> list[Any]:
+    def get_permissions(self) -> Sequence[Any]:
         return [IsEditor()] if self.request.method == "POST" else super().get_permissions()
 
     @extend_schema(

@@ -25,7 +25,7 @@ from .serializers import ErrorSerializer, HoneypotSerializer
 
 
 class ReplySerializer(serializers.ModelSerializer):
-    parent = serializers.UUIDField(source="parent_id", help_text="The comment this reply answers.")
+    parent = serializers.UUIDField(source="parent_id", help_text="The comment this reply answers.")  # type: ignore[assignment]  # shadows a DRF attribute
     in_reply_to = serializers.CharField(
         allow_null=True,
         read_only=True,
@@ -60,7 +60,7 @@ class CommentCreateSerializer(HoneypotSerializer):
         allow_blank=True,
         help_text="Optional, never shown: used only to tell you about replies.",
     )
-    parent = serializers.UUIDField(required=False, allow_null=True, default=None, help_text="Reply to this comment.")
+    parent = serializers.UUIDField(required=False, allow_null=True, default=None, help_text="Reply to this comment.")  # type: ignore[assignment]  # shadows a DRF attribute
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         user = self.context["request"].user
@@ -70,7 +70,7 @@ class CommentCreateSerializer(HoneypotSerializer):
 
 
 class CommentPostedSerializer(serializers.ModelSerializer):
-    parent = serializers.UUIDField(source="parent_id", allow_null=True)
+    parent = serializers.UUIDField(source="parent_id", allow_null=True)  # type: ignore[assignment]  # shadows a DRF attribute
     detail = serializers.SerializerMethodField()
 
     class Meta:
@@ -99,11 +99,13 @@ class FlaggedSerializer(serializers.Serializer):
 
 
 class ReviewCommentSerializer(serializers.ModelSerializer):
-    article = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    article: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     flag_reasons = serializers.SerializerMethodField(help_text="What readers said since the last approval.")
-    parent = serializers.UUIDField(source="parent_id", allow_null=True)
+    parent = serializers.UUIDField(source="parent_id", allow_null=True)  # type: ignore[assignment]  # shadows a DRF attribute
     thread = serializers.UUIDField(source="thread_id", allow_null=True, help_text="The top-level comment, if a reply.")
-    author_user = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    author_user: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Comment
@@ -207,7 +209,7 @@ class ArticleComments(generics.ListAPIView):
             user=request.user,
             meta=request_meta(request, kind=comment_services.commenter_kind(request.user)),
         )
-        comment = selectors.comment_get(recorded.event.comment_id)  # type: ignore[attr-defined]
+        comment = selectors.comment_get(recorded.event_as(domain.CommentPosted).comment_id)
         return Response(CommentPostedSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 

@@ -107,7 +107,7 @@ class HistoryEventSerializer(serializers.ModelSerializer):
 
 
 class SuggestionDetailSerializer(SuggestionSerializer):
-    context = SelectionContextSerializer(
+    context = SelectionContextSerializer(  # type: ignore[assignment]  # shadows a DRF attribute
         allow_null=True, read_only=True, help_text="Null when the selection is no longer in the text."
     )
     related = RelatedSerializer(many=True, read_only=True, help_text="Items overlapping this one, and its duplicates.")
@@ -172,7 +172,7 @@ class ReviewResultSerializer(serializers.Serializer):
 
 
 class BucketSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # shadows a DRF attribute
     count = serializers.IntegerField()
 
 

@@ -129,7 +129,7 @@ class RetractionSerializer(serializers.Serializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    data = serializers.SerializerMethodField()
+    data = serializers.SerializerMethodField()  # type: ignore[assignment]  # shadows a DRF attribute
     meta = serializers.SerializerMethodField()
 
     class Meta:

@@ -26,7 +26,8 @@ class SuggestionThrottle(ScopedRateThrottle):
 
     def get_rate(self) -> str | None:
         # Read at request time, not at import time, so that a changed setting applies at once.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")
+        return None if rate is None else str(rate)
 
 
 # --- Serializers -------------------------------------------------------------------

@@ -65,7 +65,7 @@ def project(recorded: Recorded) -> None:
 def rebuild(events: Iterable[Recorded]) -> int:
     """Empty every read model and replay ``events`` (in global order); return how many."""
     for model in READ_MODELS:
-        model.objects.all().delete()
+        model._default_manager.all().delete()
     count = 0
     for recorded in events:
         project(recorded)

@@ -13,7 +13,7 @@ from . import handles
 
 @handles("CommentPosted")
 def comment_posted(recorded: Recorded) -> None:
-    event: domain.CommentPosted = recorded.event  # type: ignore[assignment]
+    event = recorded.event_as(domain.CommentPosted)
     thread_id = None
     if event.parent_id:
         parent = Comment.objects.filter(id=event.parent_id).values("id", "thread_id").first()
@@ -38,22 +38,24 @@ def comment_posted(recorded: Recorded) -> None:
 
 @handles("CommentFlagged")
 def comment_flagged(recorded: Recorded) -> None:
-    Comment.objects.filter(id=recorded.event.comment_id).update(flag_count=F("flag_count") + 1)  # type: ignore[attr-defined]
+    comment_id = recorded.event_as(domain.CommentFlagged).comment_id
+    Comment.objects.filter(id=comment_id).update(flag_count=F("flag_count") + 1)
 
 
 @handles("CommentApproved")
 def comment_approved(recorded: Recorded) -> None:
     # Approval shows a pending comment, or keeps a flagged one: either way its flags are dealt with.
-    Comment.objects.filter(id=recorded.event.comment_id).update(status=domain.VISIBLE, flag_count=0)  # type: ignore[attr-defined]
+    comment_id = recorded.event_as(domain.CommentApproved).comment_id
+    Comment.objects.filter(id=comment_id).update(status=domain.VISIBLE, flag_count=0)
 
 
 @handles("CommentHidden")
 def comment_hidden(recorded: Recorded) -> None:
-    event: domain.CommentHidden = recorded.event  # type: ignore[assignment]
+    event = recorded.event_as(domain.CommentHidden)
     Comment.objects.filter(id=event.comment_id).update(status=domain.HIDDEN, hidden_reason=event.reason)
 
 
 @handles("ModerationModeSet")
 def moderation_mode_set(recorded: Recorded) -> None:
-    mode = recorded.event.mode  # type: ignore[attr-defined]
+    mode = recorded.event_as(domain.ModerationModeSet).mode
     Article.objects.filter(id=recorded.stream_id).update(comment_moderation=mode if mode in domain.MODES else "")

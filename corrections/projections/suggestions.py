@@ -18,7 +18,7 @@ from . import handles
 
 @handles("SuggestionReceived")
 def suggestion_received(recorded: Recorded) -> None:
-    event: domain.SuggestionReceived = recorded.event  # type: ignore[assignment]
+    event = recorded.event_as(domain.SuggestionReceived)
     # Projections run in log order, so the article row holds the text as it stood at this event.
     body = Article.objects.filter(id=recorded.stream_id).values_list("body", flat=True).first() or ""
     span = domain.reanchor(body, exact=event.exact, prefix=event.prefix, suffix=event.suffix, hint=event.start)
@@ -44,7 +44,7 @@ def suggestion_received(recorded: Recorded) -> None:
 
 @handles("SuggestionSeconded")
 def suggestion_seconded(recorded: Recorded) -> None:
-    Suggestion.objects.filter(id=recorded.event.suggestion_id).update(  # type: ignore[attr-defined]
+    Suggestion.objects.filter(id=recorded.event_as(domain.SuggestionSeconded).suggestion_id).update(
         reporter_count=F("reporter_count") + 1, version=recorded.version
     )
 

@@ -68,7 +68,7 @@ def comment_post(
     author_name: str = "",
     email: str = "",
     parent_id: str | None = None,
-    user: Any = None,
+    user: AbstractBaseUser | AnonymousUser | None = None,
     meta: dict[str, Any],
 ) -> Recorded:
     """Post a comment (or a reply); an e-mail, if given, goes to ``CommentAuthor``, never into the log."""
@@ -78,9 +78,9 @@ def comment_post(
             validate_email(email)
         except ValidationError as error:
             raise InvalidCommand(f"“{email}” is not an e-mail address.") from error
-    authenticated = user is not None and getattr(user, "is_authenticated", False)
-    if authenticated and not (author_name or "").strip():
-        author_name = user.get_full_name() or user.get_username()
+    member = user if isinstance(user, AbstractBaseUser) and user.is_authenticated else None
+    if member is not None and not (author_name or "").strip():
+        author_name = getattr(member, "get_full_name", str)() or member.get_username()
     article = lock_article(slug)
     parent = None
     if parent_id is not None:
@@ -98,7 +98,7 @@ def comment_post(
         mode=moderation_mode(article),
         parent=_facts(parent),
         parent_id=parent_id,
-        author_user_id=user.pk if authenticated else None,
+        author_user_id=member.pk if member is not None else None,
         trusted=is_editor(user),
     )
     if email:

@@ -100,10 +100,11 @@ def _suggestion_decided(recorded: Recorded) -> list[Notification]:
     address itself is read again at delivery, after any erasure.
     """
     event = recorded.event
+    assert isinstance(event, suggestion_domain.SuggestionAccepted | suggestion_domain.SuggestionRejected)
     status = suggestion_domain.ACCEPTED if event.type == "SuggestionAccepted" else suggestion_domain.REJECTED
-    ids = [
+    ids: list[Any] = [
         event.suggestion_id,
-        *Suggestion.objects.filter(duplicate_of_id=event.suggestion_id).values_list("id", flat=True),
+        *Suggestion.objects.filter(duplicate_of_id__in=[event.suggestion_id]).values_list("id", flat=True),
     ]
     tickets = SuggestionTicket.objects.filter(suggestion_id__in=ids).exclude(email="").order_by("pk")
     payload = {"suggestion_id": event.suggestion_id, "status": status, "reply": event.reply}
@@ -125,7 +126,7 @@ def _reply_row(recorded: Recorded, *, comment_id: str, parent_id: str) -> list[N
 
 
 def _comment_posted(recorded: Recorded) -> list[Notification]:
-    event = recorded.event
+    event = recorded.event_as(comment_domain.CommentPosted)
     if event.parent_id is None or event.pending:
         return []
     return _reply_row(recorded, comment_id=event.comment_id, parent_id=event.parent_id)
@@ -133,10 +134,11 @@ def _comment_posted(recorded: Recorded) -> list[Notification]:
 
 def _comment_approved(recorded: Recorded) -> list[Notification]:
     """A reply held for pre-moderation is announced when an editor shows it."""
-    comment = Comment.objects.filter(id=recorded.event.comment_id).values("parent_id", "status").first()
+    comment_id = recorded.event_as(comment_domain.CommentApproved).comment_id
+    comment = Comment.objects.filter(id=comment_id).values("parent_id", "status").first()
     if comment is None or comment["parent_id"] is None or comment["status"] != comment_domain.VISIBLE:
         return []
-    return _reply_row(recorded, comment_id=recorded.event.comment_id, parent_id=str(comment["parent_id"]))
+    return _reply_row(recorded, comment_id=comment_id, parent_id=str(comment["parent_id"]))
 
 
 RULES: dict[str, Callable[[Recorded], list[Notification]]] = {
@@ -183,7 +185,7 @@ def enqueue(ids: Iterable[int]) -> int:
         Notification.objects.filter(id__in=ids, status=Notification.PENDING).update(enqueued_at=timezone.now())
     for done, notification_id in enumerate(ids):
         try:
-            app.signature(DELIVER_TASK).apply_async(args=[notification_id])
+            app.signature(DELIVER_TASK).apply_async(args=(notification_id,))
         except Exception:
             logger.warning(
                 "Broker unreachable: %d notification(s) stay pending for the relay.", len(ids) - done, exc_info=True

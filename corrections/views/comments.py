@@ -40,6 +40,7 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
     """Post a comment or a reply from the article page."""
     form = CommentForm(request.POST, user=request.user)
     throttle = CommentThrottle()
+    # The DRF throttle reads only .user and .META, which a Django request has too.
     if not throttle.allow_request(request, None):  # type: ignore[arg-type]
         wait = math.ceil(throttle.wait() or 1)
         form.is_valid()
@@ -63,7 +64,7 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
     except DomainError as error:
         form.add_error(None, error.message)
         return _refused(request, slug, form, 422)
-    event: domain.CommentPosted = recorded.event  # type: ignore[assignment]
+    event = recorded.event_as(domain.CommentPosted)
     if event.pending:
         return _back_to(slug, "pending", "comments")
     return _back_to(slug, "posted", f"comment-{event.comment_id}")
