@@ -39,4 +39,4 @@ bench: install
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles sent-mail .pytest_cache celerybeat-schedule*
+	rm -rf $(VENV) db.sqlite3 staticfiles sent-mail .pytest_cache .mypy_cache celerybeat-schedule*
