@@ -26,8 +26,8 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
-	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/mypy
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=tests.settings $(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff check --fix .
