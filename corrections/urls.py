@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import comment_views, feeds, json_feed, reader_views, views
+from . import feeds
+from .views import comments as comment_views
+from .views import json_feed, write_to_us
+from .views import pages as views
 
 app_name = "corrections"
 
@@ -11,7 +14,7 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.article_detail, name="article"),
     path("articles/<slug:slug>/history/", views.article_history, name="history"),
     path("suggestions/<str:token>/", views.suggestion_status, name="suggestion-status"),
-    path("articles/<slug:slug>/write/", reader_views.write_to_us, name="write-to-us"),
+    path("articles/<slug:slug>/write/", write_to_us.write_to_us, name="write-to-us"),
     path("articles/<slug:slug>/comments/", comment_views.comment_create, name="comment-create"),
     path("articles/<slug:slug>/comments/<str:comment_id>/flag/", comment_views.comment_flag, name="comment-flag"),
     # Transparency: every public correction, as a page and as feeds (all, or one article's)

@@ -101,9 +101,9 @@ def test_pagination_keeps_the_filters(client: Client, several: str, monkeypatch:
     """The next page of a filtered list is filtered the same way."""
     from django.core.paginator import Paginator
 
-    from corrections import views
+    from corrections.views import pages
 
-    monkeypatch.setattr(views, "Paginator", lambda items, _: Paginator(items, 1))
+    monkeypatch.setattr(pages, "Paginator", lambda items, _: Paginator(items, 1))
     html = client.get("/corrections/?from=2000-01-01").content.decode()
     assert 'href="?from=2000-01-01&amp;page=2" rel="next"' in html
 

@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import QuerySet
 
+from ..labels import note_label
 from ..models import Article, PublicNote
-from ..templatetags.newsdesk import note_label
 
 
 def article_url(article: Article) -> str:

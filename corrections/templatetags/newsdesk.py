@@ -9,16 +9,11 @@ from typing import Any
 from django import template
 from django.conf import settings
 
+from ..labels import note_label
+
 register = template.Library()
 
-NOTE_LABELS = {
-    "correction": "Correction",
-    "clarification": "Clarification",
-    "update": "Update",
-    "editors_note": "Editor's note",
-    "revision": "Update",
-    "retraction": "Retraction",
-}
+register.filter("note_label", note_label)
 
 
 #: The most serious notice first: a retraction, then factual corrections, then the rest.
@@ -33,11 +28,6 @@ STATUS_LABELS = {
     "update": "Updated",
     "revision": "Updated",
 }
-
-
-@register.filter
-def note_label(kind: str) -> str:
-    return NOTE_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
 def _rank(kind: str) -> int:

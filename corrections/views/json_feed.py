@@ -8,12 +8,12 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
 
-from .feeds import FEED_SIZE
-from .models import Article, PublicNote
-from .selectors import transparency
-from .templatetags.newsdesk import note_label
+from ..labels import note_label
+from ..models import Article, PublicNote
+from ..selectors import transparency
 
 CONTENT_TYPE = "application/feed+json; charset=utf-8"
+FEED_SIZE = 50  # as many as the RSS and Atom feeds
 
 
 def _item(note: PublicNote) -> dict[str, Any]:

@@ -13,11 +13,11 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from . import selectors, services
-from .api.suggestions import SuggestionThrottle
-from .domain.errors import DomainError, NotFound
-from .forms import WriteForm
-from .services import suggestions as suggestion_services
+from .. import selectors, services
+from ..domain.errors import DomainError, NotFound
+from ..forms import WriteForm
+from ..services import suggestions as suggestion_services
+from ..throttles import SuggestionThrottle
 
 
 def _page(request: HttpRequest, article: Any, form: WriteForm, status: int = 200) -> HttpResponse:
