@@ -28,7 +28,7 @@ def accept(desk: Client, item: str, slug: str, **fields: Any) -> Any:
 
 
 def test_queue_lists_open_items_most_urgent_first_with_marks(desk: Client, article: str) -> None:
-    """A factual report leads; conflicting fixes and whole-article requests are marked; resolved items wait behind a filter."""
+    """A factual report leads; conflicting fixes and whole-article requests are marked; resolved items are filtered."""
     typo = report(article, "Jon Smith", "John Smith")
     other = report(article, "Jon", "Jonathan")
     factual = report(article, "£12 million", "£15 million", category="factual", comment="Budget.")
