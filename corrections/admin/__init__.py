@@ -20,5 +20,7 @@ from . import articles, comments, outbox, suggestions
 admin.site.site_header = "Newsdesk — corrections desk"
 admin.site.site_title = "Newsdesk desk"
 admin.site.index_title = "The desk"
+# The front page opens with the desk's open work (counts linking to each worklist).
+admin.site.index_template = "admin/corrections/desk_index.html"
 
 __all__ = ["articles", "comments", "outbox", "suggestions"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -46,3 +47,12 @@ def age(moment: datetime | None) -> str:
         return "—"
     words = in_words((timezone.now() - moment).total_seconds())
     return "just now" if words == "under a minute" else f"{words} ago"
+
+
+@register.simple_tag(takes_context=True)
+def open_work(context: template.Context) -> Any:
+    """The desk's open work for the admin's front page (counts of suggestions, comments, notifications)."""
+    from ..selectors.desk import open_work as select
+
+    request = context.get("request")
+    return select(getattr(request, "user", None))
