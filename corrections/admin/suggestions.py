@@ -93,8 +93,8 @@ class SuggestionAdmin(ReadOnlyAdmin):
         # Annotate before the changelist orders by the annotation (ModelAdmin.get_queryset would order first).
         return review_selectors.worklist()
 
-    def get_ordering(self, request: HttpRequest) -> list[str]:
-        return ["-urgency", "received_at"]
+    def get_ordering(self, request: HttpRequest) -> tuple[str, ...]:
+        return ("-urgency", "received_at")
 
     @admin.display(description="report", ordering="exact")
     def report(self, item: Suggestion) -> SafeString:
