@@ -20,7 +20,9 @@ from ..domain.errors import NotFound
 from ..domain.events import TEXT_CHANGING
 from ..domain.suggestions import OPEN_STATUSES
 from ..models import Article, Event
+from ..roles import is_editor
 from .base import ReadOnlyAdmin
+from .writing import publish_view, write_view
 
 LOG_PAGE = 200
 
@@ -57,9 +59,18 @@ class ArticleAdmin(ReadOnlyAdmin):
             reverse("corrections:history", args=[article.slug]),
         )
 
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Editors publish from the admin ('Add article' is the publish form, through the service)."""
+        return is_editor(request.user)
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None) -> Any:
+        return publish_view(self, request)
+
     def get_urls(self) -> list[Any]:
         info = self.opts.app_label, self.opts.model_name
+        write = self.admin_site.admin_view(lambda request, object_id: write_view(self, request, object_id))
         return [
+            path("<path:object_id>/write/", write, name="{}_{}_write".format(*info)),
             path("<path:object_id>/diff/", self.admin_site.admin_view(self.diff_view), name="{}_{}_diff".format(*info)),
             *super().get_urls(),
         ]
