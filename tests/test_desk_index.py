@@ -45,3 +45,12 @@ def test_staff_without_the_desk_see_no_counts(client: Client, article: Any) -> N
 
     client.force_login(get_user_model().objects.create_user("intern", "i@e.org", "pw-pw-pw-pw", is_staff=True))
     assert "Open work" not in client.get("/admin/").content.decode()
+
+
+def test_the_event_list_names_articles_and_summarises_data(client: Client, article: str) -> None:
+    """Rows show the article's title (linked) and 'field: value' text instead of a UUID and raw JSON."""
+    client.force_login(make_editor("desk"))
+    report(article, "Jon Smith", "John Smith")
+    html = client.get("/admin/corrections/event/").content.decode()
+    assert ">Harbour bridge to be rebuilt</a>" in html
+    assert "exact: Jon Smith;" in html and "category: typo" in html
