@@ -69,7 +69,7 @@ class QueueFilter(admin.SimpleListFilter):
 @admin.register(Suggestion)
 class SuggestionAdmin(ReadOnlyAdmin):
     # Seven narrow columns fit a 1280 px screen: the fix, badges and assignee share cells.
-    list_display = ("report", "article_title", "state", "category", "urgency", "reporter_count", "waiting")
+    list_display = ("report", "article_title", "state", "category", "urgency", "readers", "waiting")
     list_display_links = ("report",)
     list_filter = (
         QueueFilter,
@@ -130,6 +130,10 @@ class SuggestionAdmin(ReadOnlyAdmin):
     @admin.display(description="priority", ordering="-urgency")
     def urgency(self, item: Suggestion) -> int:
         return int(getattr(item, "urgency", item.priority))
+
+    @admin.display(description="readers", ordering="reporter_count")
+    def readers(self, item: Suggestion) -> int:
+        return item.reporter_count
 
     @admin.display(description="waiting", ordering="received_at")
     def waiting(self, item: Suggestion) -> str:
