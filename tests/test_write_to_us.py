@@ -134,3 +134,15 @@ def test_a_retracted_article_offers_no_form(client: Client, article: str) -> Non
 
 def test_the_form_page_is_404_for_an_unknown_article(client: Client) -> None:
     assert client.get("/articles/nope/write/").status_code == 404
+
+
+def test_the_desk_email_says_the_request_is_about_the_whole_article(
+    api: Any, article: str, settings: Any, django_capture_on_commit_callbacks: Any, mailoutbox: Any
+) -> None:
+    """The desk's e-mail for a request without a selection says so, with the reader's message."""
+    settings.DESK_EMAIL = ["desk@paper.example"]
+    settings.NOTIFY_DESK_IMMEDIATELY = True
+    with django_capture_on_commit_callbacks(execute=True):
+        write(api, article)
+    [mail] = mailoutbox
+    assert "about the whole article" in mail.body and MESSAGE in mail.body
