@@ -8,6 +8,7 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from ..labels import note_label
 
@@ -21,12 +22,12 @@ SERIOUSNESS = ("retraction", "correction", "clarification", "editors_note", "upd
 
 #: What the label by the headline says, for the most serious notice an article carries.
 STATUS_LABELS = {
-    "retraction": "Retracted",
-    "correction": "Corrected",
-    "clarification": "Clarified",
-    "editors_note": "Editor’s note",
-    "update": "Updated",
-    "revision": "Updated",
+    "retraction": _("Retracted"),
+    "correction": _("Corrected"),
+    "clarification": _("Clarified"),
+    "editors_note": _("Editor’s note"),
+    "update": _("Updated"),
+    "revision": _("Updated"),
 }
 
 
@@ -43,7 +44,7 @@ def by_seriousness(notes: Iterable[Any]) -> list[Any]:
 @register.filter
 def status_label(kind: str) -> str:
     """'Corrected', 'Clarified', 'Updated'…: what an article carrying a notice of this kind is."""
-    return STATUS_LABELS.get(kind, "Updated")
+    return str(STATUS_LABELS.get(kind, STATUS_LABELS["update"]))
 
 
 @register.filter

@@ -1,7 +1,7 @@
 /*
  * Newsdesk correction widget: highlight text in the article and press Ctrl+Enter
- * (⌘+Enter on macOS), or use the "Suggest a correction" button (on a touch screen it
- * floats by the selection); "Write to us" sends a request about the whole article.
+ * (⌘+Enter on macOS), or use the gettext("Suggest a correction") button (on a touch screen it
+ * floats by the selection); gettext("Write to us") sends a request about the whole article.
  * No dependencies.
  *
  * <script src=".../static/corrections/widget.js" defer
@@ -24,7 +24,7 @@
   var KEYS = MAC ? "⌘+Enter" : "Ctrl+Enter";
   var BLOCK = /^(ADDRESS|ARTICLE|ASIDE|BLOCKQUOTE|DD|DIV|DL|DT|FIGCAPTION|FIGURE|FOOTER|H[1-6]|HEADER|HR|LI|MAIN|OL|P|PRE|SECTION|TABLE|TD|TH|TR|UL)$/;
   var SKIP = /^(SCRIPT|STYLE|NOSCRIPT|TEMPLATE|BUTTON|TEXTAREA|INPUT|SELECT)$/;
-  var CATEGORIES = [["typo", "Typo or spelling"], ["factual", "Factual error"], ["legal", "Legal problem (privacy, defamation)"], ["clarification", "Unclear"], ["other", "Something else"]];
+  function categories() { return [["typo", gettext("Typo or spelling")], ["factual", gettext("Factual error")], ["legal", gettext("Legal problem (privacy, defamation)")], ["clarification", gettext("Unclear")], ["other", gettext("Something else")]]; }
   var CSS =
     ".nd-backdrop{position:fixed;inset:0;background:rgba(0,0,0,.45);z-index:2147483000;display:flex;align-items:center;justify-content:center;padding:1rem}" +
     ".nd-dialog{background:#fff;color:#1b1b1b;max-width:34rem;width:100%;max-height:90vh;overflow:auto;border-radius:6px;padding:1.25rem 1.5rem;font:16px/1.5 system-ui,sans-serif;box-shadow:0 8px 30px rgba(0,0,0,.3)}" +
@@ -38,7 +38,16 @@
     ".nd-float{position:absolute;z-index:2147482000;font:600 16px/1 system-ui,sans-serif;padding:.7rem 1rem;border:0;border-radius:999px;background:#13294b;color:#fff;box-shadow:0 2px 10px rgba(0,0,0,.35)}" +
     ".nd-toast{position:fixed;left:50%;bottom:1.5rem;transform:translateX(-50%);z-index:2147482500;max-width:min(32rem,90vw);background:#1b1b1b;color:#fff;padding:.75rem 1rem;border-radius:6px;font:15px/1.4 system-ui,sans-serif}" +
     ".nd-float[hidden],.nd-toast[hidden]{display:none}";
-  var NOTHING_SELECTED = "Select the words you want to correct in the article, then press " + KEYS + ". To tell us about the article as a whole, use “Write to us”.";
+  function nothingSelected() {
+    return gettext("Select the words you want to correct in the article, then press %s. To tell us about the article as a whole, use “Write to us”.").replace("%s", KEYS);
+  }
+
+  // The reader's language: the desk's catalogue for the browser's Accept-Language, English without it.
+  var catalog = {};
+  function gettext(text) {
+    var found = catalog[text];
+    return typeof found === "string" && found ? found : text;
+  }
 
   var container = null;
   var lastRange = null;
@@ -192,7 +201,7 @@
       "aria-describedby": "nd-context",
     });
     dialog._returnFocus = returnFocus;
-    dialog.appendChild(el("h2", { id: "nd-title" }, selector ? "Suggest a correction" : "Write to us"));
+    dialog.appendChild(el("h2", { id: "nd-title" }, selector ? gettext("Suggest a correction") : gettext("Write to us")));
     if (selector) {
       var quote = el("blockquote", { class: "nd-quote", id: "nd-context" });
       quote.appendChild(el("span", {}, (selector.prefix.length >= CONTEXT ? "…" : "") + selector.prefix));
@@ -201,23 +210,23 @@
       dialog.appendChild(quote);
     } else {
       dialog.appendChild(el("p", { class: "nd-intro", id: "nd-context" },
-        "Tell the editors about a mistake in this article, something unclear, or something it left out."));
+        gettext("Tell the editors about a mistake in this article, something unclear, or something it left out.")));
     }
 
     var form = el("form", { novalidate: "" });
     var fix = null, comment;
     if (selector) {
-      fix = field(form, "nd-fix", "Your fix", el("textarea", { name: "suggestion", rows: "3", maxlength: "2000" }));
+      fix = field(form, "nd-fix", gettext("Your fix"), el("textarea", { name: "suggestion", rows: "3", maxlength: "2000" }));
       fix.value = selector.exact;
-      comment = field(form, "nd-comment", "What is wrong? (optional)", el("textarea", { name: "comment", rows: "2", maxlength: "2000" }));
+      comment = field(form, "nd-comment", gettext("What is wrong? (optional)"), el("textarea", { name: "comment", rows: "2", maxlength: "2000" }));
     } else {
-      comment = field(form, "nd-comment", "What is wrong or missing?", el("textarea", { name: "comment", rows: "5", maxlength: "2000", required: "" }));
+      comment = field(form, "nd-comment", gettext("What is wrong or missing?"), el("textarea", { name: "comment", rows: "5", maxlength: "2000", required: "" }));
     }
-    var category = field(form, "nd-category", "Kind of mistake", el("select", { name: "category" }));
-    CATEGORIES.forEach(function (pair) {
+    var category = field(form, "nd-category", gettext("Kind of mistake"), el("select", { name: "category" }));
+    categories().forEach(function (pair) {
       category.appendChild(el("option", { value: pair[0] }, pair[1]));
     });
-    var email = field(form, "nd-email", "Your e-mail (optional, to hear back)", el("input", { type: "email", name: "email", autocomplete: "email", maxlength: "254" }));
+    var email = field(form, "nd-email", gettext("Your e-mail (optional, to hear back)"), el("input", { type: "email", name: "email", autocomplete: "email", maxlength: "254" }));
     var trap = el("div", { class: "nd-trap", "aria-hidden": "true" });
     var honeypot = el("input", { type: "text", name: "website", tabindex: "-1", autocomplete: "off" });
     trap.appendChild(honeypot);
@@ -225,8 +234,8 @@
     var message = el("p", { class: "nd-message", role: "status", "aria-live": "polite" });
     form.appendChild(message);
     var actions = el("div", { class: "nd-actions" });
-    var cancel = el("button", { type: "button" }, "Cancel");
-    var send = el("button", { type: "submit" }, "Send");
+    var cancel = el("button", { type: "button" }, gettext("Cancel"));
+    var send = el("button", { type: "submit" }, gettext("Send"));
     actions.appendChild(cancel);
     actions.appendChild(send);
     form.appendChild(actions);
@@ -242,7 +251,7 @@
       if (send.disabled) return;
       send.disabled = true;
       message.className = "nd-message";
-      message.textContent = "Sending…";
+      message.textContent = gettext("Sending…");
       var payload = { comment: comment.value, category: category.value, email: email.value, website: honeypot.value };
       if (selector) {
         payload.exact = selector.exact;
@@ -268,10 +277,10 @@
         .then(function (result) {
           if (!dialog) return;
           if (result.ok) done(result.data);
-          else fail(result.data.detail || "Your suggestion could not be sent; please try again.");
+          else fail(result.data.detail || gettext("Your suggestion could not be sent; please try again."));
         })
         .catch(function () {
-          fail("Your suggestion could not be sent (no connection?); please try again.");
+          fail(gettext("Your suggestion could not be sent (no connection?); please try again."));
         });
     });
 
@@ -284,15 +293,15 @@
 
     function done(data) {
       while (form.firstChild) form.removeChild(form.firstChild);
-      var thanks = el("p", { role: "status" }, data.detail || "Thank you. An editor will look at your suggestion.");
+      var thanks = el("p", { role: "status" }, data.detail || gettext("Thank you. An editor will look at your suggestion."));
       form.appendChild(thanks);
       if (/^https?:\/\//.test(data.status_url || "")) {
-        var para = el("p", {}, "Follow it here: ");
-        para.appendChild(el("a", { href: data.status_url, class: "nd-status-link", target: "_blank", rel: "noopener" }, "the status of your suggestion"));
+        var para = el("p", {}, gettext("Follow it here: "));
+        para.appendChild(el("a", { href: data.status_url, class: "nd-status-link", target: "_blank", rel: "noopener" }, gettext("the status of your suggestion")));
         form.appendChild(para);
       }
       var row = el("div", { class: "nd-actions" });
-      var ok = el("button", { type: "button" }, "Close");
+      var ok = el("button", { type: "button" }, gettext("Close"));
       ok.addEventListener("click", close);
       row.appendChild(ok);
       form.appendChild(row);
@@ -377,12 +386,12 @@
       var target = event.target;
       if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName || ""))) return;
       event.preventDefault();
-      if (!start(currentRange())) explain(NOTHING_SELECTED);
+      if (!start(currentRange())) explain(nothingSelected());
     });
     toast = el("div", { class: "nd-toast", role: "status", "aria-live": "polite", "data-newsdesk-ignore": "" });
     toast.hidden = true;
     document.body.appendChild(toast);
-    floating = el("button", { type: "button", class: "nd-float", "data-newsdesk-ignore": "" }, "Suggest a correction");
+    floating = el("button", { type: "button", class: "nd-float", "data-newsdesk-ignore": "", "data-nd-label": "Suggest a correction" }, gettext("Suggest a correction"));
     floating.hidden = true;
     document.body.appendChild(floating);
     floating.addEventListener("mousedown", function (event) {
@@ -417,8 +426,8 @@
       bar.appendChild(hints[i]);
     }
     var row = el("p");
-    var button = el("button", { type: "button", class: "nd-button" }, "Suggest a correction");
-    var write = el("button", { type: "button", class: "nd-write" }, "Write to us");
+    var button = el("button", { type: "button", class: "nd-button", "data-nd-label": "Suggest a correction" }, gettext("Suggest a correction"));
+    var write = el("button", { type: "button", class: "nd-write", "data-nd-label": "Write to us" }, gettext("Write to us"));
     var note = el("span", { class: "nd-note", role: "status", "aria-live": "polite" });
     row.appendChild(button);
     row.appendChild(write);
@@ -436,11 +445,23 @@
     button.addEventListener("click", function () {
       note.textContent = "";
       if (!start(currentRange() || lastRange, button)) {
-        note.textContent = "First select the words you want to correct, then press this button; or use “Write to us”.";
+        note.textContent = gettext("First select the words you want to correct, then press this button; or use “Write to us”.");
       }
     });
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  // The widget works at once in English; the labels change when the reader's catalogue arrives.
+  function start_() {
+    init();
+    fetch(API + "/i18n/", { credentials: "omit", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(function (data) {
+        catalog = (data && data.catalog) || {};
+        var labelled = document.querySelectorAll("[data-nd-label]");
+        for (var i = 0; i < labelled.length; i++) labelled[i].textContent = gettext(labelled[i].getAttribute("data-nd-label"));
+      }, function () {});
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start_);
+  else start_();
 })();
