@@ -84,7 +84,7 @@ def test_corrections_page_counts_and_filters_by_kind(client: Client, several: st
     assert "3 notices." in html
     html = client.get("/corrections/?kind=clarification").content.decode()
     assert "who paid" in html and "wrong date" not in html and "on the vote" not in html
-    assert "1 clarification matches your filters." in html
+    assert "1 notice matches your filters." in html
     assert '<option value="clarification" selected>' in html
 
 

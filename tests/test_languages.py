@@ -87,3 +87,12 @@ def test_the_widget_speaks_ukrainian_in_chromium(ukrainian_page: Any, live_serve
     dialog.wait_for()
     assert dialog.get_by_label("Ваше виправлення").is_visible()
     assert dialog.get_by_role("button", name="Надіслати").is_visible()
+
+
+def test_history_and_corrections_pages_in_ukrainian(client: Client, article: str) -> None:
+    """Version numbers, counts and filters read in Ukrainian, with Ukrainian plural forms."""
+    corrected(article)
+    history = client.get(f"/articles/{article}/history/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert "Версія 2" in history and "2 версії тексту" in history and "Перша публікація." in history
+    page = client.get("/corrections/?kind=correction", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert "1 повідомлення відповідає вашим фільтрам." in page and "Усі типи" in page
