@@ -29,6 +29,7 @@ def test_the_article_page_in_ukrainian_for_a_ukrainian_browser(client: Client, a
     assert '<html lang="uk">' in html
     assert ">Виправлено</a>" in html and "Історія цієї статті" in html and "Напишіть нам про цю статтю" in html
     assert "Що неправильно або чого бракує?" in html and "Виправлення, " in html
+    assert "Коментарі (0)" in html and "Напишіть перший коментар" in html and "Опублікувати коментар" in html
 
 
 def test_the_article_page_in_english_by_default(client: Client, article: str) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.utils.translation import gettext_lazy as _
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,9 +21,9 @@ from ..selectors import comments as comment_selectors
 #: The thank-you after a comment form travels in a one-time message with this tag, not in the URL.
 NOTICE_TAG = "comment-notice"
 NOTICES = {
-    "posted": "Thank you. Your comment is posted.",
-    "pending": "Thank you. Your comment will appear once an editor approves it.",
-    "flagged": "Thank you. An editor will look at that comment.",
+    "posted": _("Thank you. Your comment is posted."),
+    "pending": _("Thank you. Your comment will appear once an editor approves it."),
+    "flagged": _("Thank you. An editor will look at that comment."),
 }
 
 
