@@ -6,11 +6,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.utils.translation import gettext_lazy as _
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from .. import selectors
 from ..domain import comments as domain
