@@ -15,7 +15,7 @@ from newsdesk.celery import app
 
 from . import notifications
 
-__all__ = ["app", "deliver_notification", "relay_pending", "send_daily_digest"]
+__all__ = ["app", "deliver_notification", "poll_due_sources", "poll_source", "relay_pending", "send_daily_digest"]
 
 
 @shared_task(
@@ -43,3 +43,22 @@ def relay_pending() -> int:
 def send_daily_digest() -> int | None:
     """Write and enqueue the desk's daily digest of new suggestions (beat, once a day)."""
     return notifications.digest_create()
+
+
+@shared_task(acks_late=True)
+def poll_source(source_id: int) -> dict:
+    """Poll one source now and record what it brought."""
+    from .services.sources import source_poll
+
+    return source_poll(source_id=source_id).as_dict()
+
+
+@shared_task(acks_late=True)
+def poll_due_sources() -> list[int]:
+    """Claim every source that is due and poll each in its own task (beat, every minute)."""
+    from .services.sources import due_source_ids
+
+    claimed = due_source_ids()
+    for source_id in claimed:
+        poll_source.delay(source_id)
+    return claimed

@@ -44,7 +44,8 @@ class Story:
     def edit(self, paragraphs: list[str], title: str | None = None) -> None:
         self.paragraphs = paragraphs
         self.title = title or self.title
-        self.modified = self.modified + timedelta(minutes=30)
+        # Later than anything the site has said so far, to the second (WordPress's resolution).
+        self.modified = max(datetime.now(UTC), self.modified + timedelta(seconds=1)).replace(microsecond=0)
 
 
 Handler = Callable[[BaseHTTPRequestHandler], tuple[int, dict[str, str], bytes]]
@@ -176,8 +177,8 @@ def _handler(site: Newsroom) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture
-def newsroom(settings: Any) -> Iterator[Newsroom]:
+@pytest.fixture(name="newsroom")
+def newsroom_fixture(settings: Any) -> Iterator[Newsroom]:
     """The fixture site on 127.0.0.1 (private addresses allowed for the test), stopped afterwards."""
     settings.INGEST_ALLOW_PRIVATE = True
     site = Newsroom()

@@ -14,6 +14,7 @@ from .events import (
     CorrectionIssued,
     Event,
     Recorded,
+    RevisionNoteAdded,
     TextChange,
 )
 
@@ -100,11 +101,16 @@ def _retracted(state: ArticleState, e: ArticleRetracted, r: Recorded) -> Article
     )
 
 
+def _note_added(state: ArticleState, e: RevisionNoteAdded, r: Recorded) -> ArticleState:
+    return replace(state, notes=(*state.notes, PublicNote(r.version, "revision", e.note, r.recorded_at)))
+
+
 HANDLERS: dict[type[Event], Callable[[ArticleState, Event, Recorded], ArticleState]] = {
     ArticlePublished: _published,  # type: ignore[dict-item]
     ArticleRevised: _revised,  # type: ignore[dict-item]
     CorrectionIssued: _corrected,  # type: ignore[dict-item]
     ArticleRetracted: _retracted,  # type: ignore[dict-item]
+    RevisionNoteAdded: _note_added,  # type: ignore[dict-item]
 }
 
 

@@ -85,6 +85,8 @@ BOILERPLATE = re.compile(
     r"updated|last-updated|published-date|comments?)$",
     re.IGNORECASE,
 )
+#: Without a container or a selector, a guess shorter than this is not taken for an article.
+GUESS_MIN_CHARS = 80
 CONTAINERS = [
     "[itemprop='articleBody']",
     ".entry-content",
@@ -251,6 +253,18 @@ def _codec(name: str) -> str:
         return "utf-8"
 
 
+def _guess(doc: etree._Element) -> str | None:
+    """Trafilatura's guess at the article, over the page with the obvious furniture already removed."""
+    for element in [e for e in doc.iter() if e is not doc and _boilerplate(e) and e.getparent() is not None]:
+        element.drop_tree()
+    return trafilatura.extract(
+        lxml.html.tostring(doc, encoding="unicode"),
+        favor_precision=True,
+        include_comments=False,
+        include_tables=False,
+    )
+
+
 def extract(content: bytes, *, url: str, selector: str = "", content_type: str = "") -> Page:
     """The article in an HTML page, or ExtractError saying why there is none."""
     if not content.strip():
@@ -262,24 +276,21 @@ def extract(content: bytes, *, url: str, selector: str = "", content_type: str =
         raise ExtractError(f"{url} is not an HTML page we can read: {error}") from error
     canonical = doc.xpath("//link[@rel='canonical']/@href") or [_meta(doc, "og:url")]
     canonical_href = str(canonical[0]).strip() if canonical and canonical[0] else ""
+    time_attr = doc.xpath("//time[@datetime]/@datetime")
     body_root = _find_body(doc, selector, url)
     title = _title(doc, body_root)
     if body_root is not None:
         blocks = paragraphs(body_root)
     else:
-        guessed = trafilatura.extract(
-            lxml.html.tostring(doc, encoding="unicode"),
-            favor_precision=True,
-            include_comments=False,
-            include_tables=False,
-        )
+        guessed = _guess(doc)
         blocks = [line for line in (guessed or "").split("\n") if line.strip()]
+        if sum(len(block) for block in blocks) < GUESS_MIN_CHARS:
+            blocks = []  # a guess this short is navigation or a teaser, not the article
     if blocks and normalise.key(blocks[0]) == normalise.key(title):
         blocks = blocks[1:]
     body = normalise.clean(blocks)
     if not body:
         raise ExtractError(f"No article text found on {url}; give the source a CSS selector for the article body.")
-    time_attr = doc.xpath("//time[@datetime]/@datetime")
     return Page(
         title=title or body.split("\n", 1)[0][:120],
         body=body,

@@ -51,8 +51,9 @@ def parse_feed(content: bytes, *, url: str) -> list[Entry]:
         Entry(
             url=item.get("link", "").strip(),
             title=plain_title(item.get("title", "")),
-            published_at=_struct_time(item.get("published_parsed")),
-            modified_at=_struct_time(item.get("updated_parsed")),
+            # dict.get: feedparser's own .get would fall back from "updated" to "published" (and warn).
+            published_at=_struct_time(dict.get(item, "published_parsed")),
+            modified_at=_struct_time(dict.get(item, "updated_parsed")),
             cms_id=str(item.get("id", "")),
         )
         for item in parsed.entries
