@@ -6,13 +6,13 @@ from django.db.models import Count, QuerySet
 
 from ..domain.errors import NotFound
 from ..ingest.urls import lookup_keys
-from ..models import Article, Source, TrackedPage, UnannouncedEdit
-from .articles import VersionDiff, article_diff
+from ..models import Article, Event, Source, TrackedPage, UnannouncedEdit
+from .articles import PUBLIC_DATA, VersionDiff, article_diff
 
 
 def source_list() -> QuerySet[Source]:
     """Every source with the number of articles it tracks, one query."""
-    return Source.objects.annotate(articles_tracked=Count("pages"))
+    return Source.objects.annotate(articles_tracked=Count("pages")).order_by("name", "id")
 
 
 def source_get(source_id: int) -> Source:
@@ -44,3 +44,11 @@ def unannounced_get(edit_id: int) -> UnannouncedEdit:
 def unannounced_diff(edit: UnannouncedEdit) -> VersionDiff:
     """What the site changed: the article just before the revision against the revision."""
     return article_diff(edit.article.slug, edit.version - 1, edit.version)
+
+
+def _waived_public(row: Event) -> dict[str, int]:
+    """Why the desk needed no note is the desk's business; the public log shows only which edit."""
+    return {"revision": row.data["revision"]}
+
+
+PUBLIC_DATA["RevisionNoteWaived"] = _waived_public
