@@ -70,6 +70,8 @@ class Newsroom:
         self.routes: dict[str, Handler] = {}
         self.requests: list[str] = []
         self.base = ""
+        #: HTML put at the end of every article page (e.g. the widget's script tag).
+        self.page_extra = ""
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
@@ -101,6 +103,7 @@ class Newsroom:
 <aside><h2>Most read</h2><ul><li>Cat elected mayor</li></ul></aside>
 <footer>© Riverside Gazette · <span>{story.stamp}</span></footer>
 <script>window.analytics = {{"t": "{time.time()}"}};</script>
+{self.page_extra}
 </body></html>""".encode()
 
     def feed(self) -> bytes:
