@@ -113,3 +113,10 @@ def test_an_article_is_found_by_its_page_url(editor_api: Any, api: Any, newsroom
         assert [r["slug"] for r in results] == ["harbour-bridge"], asked
     assert api.get("/api/v1/articles/", {"url": "https://elsewhere.example/"}).json()["results"] == []
     assert Article.objects.count() == 2
+
+
+@pytest.mark.parametrize("url", ["http://news.example:abc/x", "not a url at all", "", "mailto:desk@example.com"])
+def test_a_malformed_url_finds_nothing(api: Any, url: str) -> None:
+    """Any address, however malformed, answers with an empty list, never an error page."""
+    response = api.get("/api/v1/articles/", {"url": url})
+    assert (response.status_code, response.json()["results"]) == (200, [])

@@ -170,3 +170,11 @@ def test_a_paused_source_refuses_webhooks(source: Source) -> None:
     Source.objects.filter(id=source.id).update(active=False)
     assert send(source, PAYLOAD).status_code == 422
     assert Event.objects.count() == 0
+
+
+def test_an_oversized_payload_is_a_413(source: Source, settings: Any) -> None:
+    """A body over API_MAX_BODY_BYTES is refused before it is read, and nothing is written."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = send(source, {**PAYLOAD, "body": "word " * 1000})
+    assert response.status_code == 413
+    assert Event.objects.count() == 0

@@ -73,7 +73,7 @@ class SourceSerializer(serializers.ModelSerializer):
 
 class SourceCreatedSerializer(SourceSerializer):
     secret = serializers.CharField(
-        help_text="Webhook sources only: the HMAC-SHA256 key. Shown once; store it in the CMS now.", required=False
+        allow_null=True, help_text="Webhook sources only: the HMAC-SHA256 key. Shown once; store it in the CMS now."
     )
 
     class Meta(SourceSerializer.Meta):

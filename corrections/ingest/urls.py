@@ -47,8 +47,12 @@ def canonical_url(url: str) -> str:
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
     netloc = host if ":" not in host else f"[{host}]"
-    if parts.port and parts.port != DEFAULT_PORTS.get(scheme):
-        netloc = f"{netloc}:{parts.port}"
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number: such an address is refused when fetched
+        port = None
+    if port and port != DEFAULT_PORTS.get(scheme):
+        netloc = f"{netloc}:{port}"
     path = re.sub(r"/{2,}", "/", parts.path) or "/"
     if path.endswith("/amp/"):
         path = path[: -len("amp/")]
