@@ -16,10 +16,11 @@ install: $(VENV)/.installed
 
 # The links load_demo prints point at the address runserver listens on.
 run: export SITE_URL ?= http://$(HOST)
+run: export DEBUG ?= 1
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST)
+	$(PY) manage.py runserver $(HOST)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -33,7 +34,7 @@ test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
-	$(PY) bench/run.py
+	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles sent-mail .pytest_cache celerybeat-schedule*
