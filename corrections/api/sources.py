@@ -104,7 +104,7 @@ class WebhookResultSerializer(serializers.Serializer):
 
 
 class UnannouncedEditSerializer(serializers.ModelSerializer):
-    article = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    article: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     article_title = serializers.CharField(source="article.title", read_only=True)
 
     class Meta:

@@ -64,7 +64,7 @@ class _CheckedBackend(httpcore.SyncBackend):
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as error:
             raise httpcore.ConnectError(f"The host name {host} could not be resolved.") from error
-        addresses = list(dict.fromkeys(info[4][0] for info in infos))
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
         refused = [a for a in addresses if not address_allowed(a)]
         if refused or not addresses:
             raise _Refused(

@@ -70,7 +70,9 @@ def entry_from_payload(raw: bytes) -> tuple[Entry, str]:
 
 def _from_ghost(post: dict[str, Any]) -> dict[str, Any]:
     """Ghost's ``post.published`` / ``post.published.edited`` webhook body, in our field names."""
-    current = post.get("current") if isinstance(post.get("current"), dict) else {}
+    current = post.get("current")
+    if not isinstance(current, dict):
+        current = {}
     return {
         "url": current.get("url"),
         "title": current.get("title"),

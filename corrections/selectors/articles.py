@@ -168,7 +168,7 @@ def article_history(slug: str) -> list[HistoryEntry]:
                 recorded_at=recorded.recorded_at,
                 diff=diff_states(previous, current) if previous.exists else None,
                 origin=getattr(event, "origin", "editor"),
-                note_added_at=answer.recorded_at if late_note else None,
+                note_added_at=answer.recorded_at if answer is not None and late_note else None,
                 waived=answer is not None and isinstance(answer.event, RevisionNoteWaived),
             )
         )
