@@ -178,3 +178,12 @@ def test_an_oversized_payload_is_a_413(source: Source, settings: Any) -> None:
     response = send(source, {**PAYLOAD, "body": "word " * 1000})
     assert response.status_code == 413
     assert Event.objects.count() == 0
+
+
+def test_a_new_address_for_the_same_cms_id_follows_the_article(source: Source) -> None:
+    """When the CMS changes a post's address, the article follows it and is found by the new URL."""
+    send(source, PAYLOAD)
+    moved = {**PAYLOAD, "url": "https://news.example/2026/bridge-rebuilt", "modified": "2026-11-21T09:00:00Z"}
+    assert send(source, moved).json()["outcome"] == "unchanged"
+    found = APIClient().get("/api/v1/articles/", {"url": moved["url"]}).json()["results"]
+    assert [a["slug"] for a in found] == ["harbour-bridge"]

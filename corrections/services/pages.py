@@ -106,6 +106,8 @@ def page_apply(
         TrackedPage.objects.filter(id=page.id).update(**seen)
         return "stale"  # an older copy delivered late (a replayed or reordered webhook)
     seen["site_modified_at"] = site_modified_at or page.site_modified_at
+    if page.url != url and not TrackedPage.objects.filter(url=url).exists():
+        seen["url"] = url  # found by the CMS's id under a new address (a changed slug): follow it
     article = Article.objects.filter(id=page.article_id).first()
     if page.fingerprint == digest or article is None:
         TrackedPage.objects.filter(id=page.id).update(last_error="", **seen)
@@ -199,5 +201,4 @@ def page_check(
 
 def _same_site(declared: str, fetched: str) -> str:
     """A page's declared canonical URL, trusted only on the host it was fetched from."""
-
     return declared if urlsplit(declared).hostname == urlsplit(fetched).hostname else fetched
