@@ -51,7 +51,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, ValidationError):
         response.data = {"error": "invalid", "detail": _summary(response.data), "fields": response.data}
     elif isinstance(response.data, dict) and "detail" in response.data:
-        response.data["error"] = getattr(exc.detail, "code", None) or getattr(exc, "default_code", "error")
+        response.data["error"] = getattr(getattr(exc, "detail", None), "code", None) or getattr(
+            exc, "default_code", "error"
+        )
     return response
 
 

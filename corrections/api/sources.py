@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.urls import reverse
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -23,7 +22,8 @@ from ..models import Source, UnannouncedEdit
 from ..selectors import sources as source_selectors
 from ..services import sources as source_services
 from ..services import unannounced as unannounced_services
-from .common import meta_of, validated
+from ..services.meta import request_meta
+from .common import validated
 from .permissions import IsEditor
 from .serializers import DiffSerializer, ErrorSerializer, VersionSerializer
 
@@ -187,10 +187,8 @@ class SourcePoll(APIView):
     @extend_schema(request=None, responses={202: OpenApiResponse(description="Queued."), **ERRORS})
     def post(self, request: Request, source_id: int) -> Response:
         """Poll the source now (in the background when a broker is configured)."""
-        from ..tasks import poll_source
-
         source_selectors.source_get(source_id)
-        transaction.on_commit(lambda: poll_source.delay(source_id))
+        source_services.source_poll_enqueue(source_ids=[source_id])
         return Response({"detail": "The source will be polled now."}, status=status.HTTP_202_ACCEPTED)
 
 
@@ -279,7 +277,7 @@ class UnannouncedNote(APIView):
     def post(self, request: Request, edit_id: int) -> Response:
         """Attach a public note to the edit after the fact."""
         data = validated(NoteSerializer, request)
-        return _answer(unannounced_services.unannounced_note_add(edit_id=edit_id, meta=meta_of(request), **data))
+        return _answer(unannounced_services.unannounced_note_add(edit_id=edit_id, meta=request_meta(request), **data))
 
 
 class UnannouncedWaive(APIView):
@@ -289,4 +287,4 @@ class UnannouncedWaive(APIView):
     def post(self, request: Request, edit_id: int) -> Response:
         """Mark the edit as needing no public note (a typo, style)."""
         data = validated(WaiveSerializer, request)
-        return _answer(unannounced_services.unannounced_waive(edit_id=edit_id, meta=meta_of(request), **data))
+        return _answer(unannounced_services.unannounced_waive(edit_id=edit_id, meta=request_meta(request), **data))

@@ -105,12 +105,13 @@ def _note_added(state: ArticleState, e: RevisionNoteAdded, r: Recorded) -> Artic
     return replace(state, notes=(*state.notes, PublicNote(r.version, "revision", e.note, r.recorded_at)))
 
 
-HANDLERS: dict[type[Event], Callable[[ArticleState, Event, Recorded], ArticleState]] = {
-    ArticlePublished: _published,  # type: ignore[dict-item]
-    ArticleRevised: _revised,  # type: ignore[dict-item]
-    CorrectionIssued: _corrected,  # type: ignore[dict-item]
-    ArticleRetracted: _retracted,  # type: ignore[dict-item]
-    RevisionNoteAdded: _note_added,  # type: ignore[dict-item]
+# Each handler takes its own event class; the lookup by type(event) keeps them matched.
+HANDLERS: dict[type[Event], Callable[..., ArticleState]] = {
+    ArticlePublished: _published,
+    ArticleRevised: _revised,
+    CorrectionIssued: _corrected,
+    ArticleRetracted: _retracted,
+    RevisionNoteAdded: _note_added,
 }
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from ..domain.events import ArticleRevised, Recorded, RevisionNoteAdded, RevisionNoteWaived
-from ..models import Article, PublicNote, UnannouncedEdit
-from . import READ_MODELS, handles
+from ..models import PublicNote, UnannouncedEdit
+from . import handles
 
 
 @handles("ArticleRevised")
-def _revision(recorded: Recorded) -> None:
+def unannounced_edit_detected(recorded: Recorded) -> None:
     event = recorded.event
     assert isinstance(event, ArticleRevised)
     if event.origin == "site" and not event.note:
@@ -18,7 +18,7 @@ def _revision(recorded: Recorded) -> None:
 
 
 @handles("RevisionNoteAdded")
-def _noted(recorded: Recorded) -> None:
+def revision_note_added(recorded: Recorded) -> None:
     event = recorded.event
     assert isinstance(event, RevisionNoteAdded)
     PublicNote.objects.create(
@@ -32,7 +32,7 @@ def _noted(recorded: Recorded) -> None:
 
 
 @handles("RevisionNoteWaived")
-def _waived(recorded: Recorded) -> None:
+def revision_note_waived(recorded: Recorded) -> None:
     event = recorded.event
     assert isinstance(event, RevisionNoteWaived)
     _resolve(recorded, event.revision, UnannouncedEdit.WAIVED, event.reason)
@@ -42,7 +42,3 @@ def _resolve(recorded: Recorded, revision: int, status: str, text: str) -> None:
     UnannouncedEdit.objects.filter(article_id=recorded.stream_id, version=revision).update(
         status=status, resolution=text, resolved_at=recorded.recorded_at, resolved_version=recorded.version
     )
-
-
-# A child of Article: emptied before it on a rebuild.
-READ_MODELS.insert(READ_MODELS.index(Article) if Article in READ_MODELS else len(READ_MODELS), UnannouncedEdit)

@@ -22,7 +22,8 @@ from ..ingest.extract import ExtractError, extract
 from ..ingest.parse import Entry
 from ..ingest.urls import canonical_url, slug_for
 from ..models import Article, Source, TrackedPage
-from .articles import actor_meta, article_publish, article_revise
+from .articles import article_publish, article_revise
+from .meta import actor_meta
 
 
 def site_meta(source: Source, url: str) -> dict[str, Any]:

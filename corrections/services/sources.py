@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from newsdesk.celery import app
+
 from ..domain.errors import DomainError, InvalidCommand, NotFound, Unauthenticated
 from ..ingest import fetch, schedule
 from ..ingest.extract import ExtractError, check_selector
@@ -31,6 +33,11 @@ MAX_INTERVAL_MINUTES = 7 * 24 * 60
 
 
 # --- Creating and changing sources -------------------------------------------------
+
+
+def source_validate(*, kind: str, url: str, selector: str, interval_minutes: int) -> None:
+    """Refuse, in words (InvalidCommand), a source that cannot work: bad kind, address, selector or interval."""
+    _check_fields(kind, url.strip(), selector.strip(), interval_minutes)
 
 
 def _check_fields(kind: str, url: str, selector: str, interval_minutes: int) -> None:
@@ -263,6 +270,25 @@ def _summary(errors: list[str]) -> str:
         return ""
     more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
     return f"{len(errors)} page{'s' if len(errors) != 1 else ''} could not be read: " + " ".join(errors[:3]) + more
+
+
+POLL_TASK = "corrections.tasks.poll_source"
+
+
+def source_poll_enqueue(*, source_ids: list[int]) -> int:
+    """Poll these sources now, in the background once the transaction commits (at once in eager mode)."""
+    ids = list(Source.objects.filter(id__in=source_ids).values_list("id", flat=True))
+
+    def hand_over() -> None:
+        for source_id in ids:
+            try:
+                app.signature(POLL_TASK).apply_async(args=(source_id,))
+            except Exception:  # the broker is down: beat polls the source when it is due anyway
+                log.warning("Broker unreachable: source %s will be polled when due.", source_id, exc_info=True)
+                return
+
+    transaction.on_commit(hand_over)
+    return len(ids)
 
 
 def due_source_ids(*, now: datetime | None = None) -> list[int]:
