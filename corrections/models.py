@@ -317,7 +317,9 @@ class Source(models.Model):
         blank=True,
         help_text="CSS selector of the article body on the site’s pages, e.g. “.story-body”; empty: automatic.",
     )
-    interval_minutes = models.PositiveIntegerField(default=15, help_text="How often the source is checked.")
+    interval_minutes = models.PositiveIntegerField(
+        default=15, help_text="How often the source is checked (webhook sources are pushed to, never polled)."
+    )
     secret = models.CharField(max_length=64, blank=True, help_text="Webhook signing key (HMAC-SHA256).")
     active = models.BooleanField(default=True, help_text="Paused sources are neither polled nor accept webhooks.")
     created_at = models.DateTimeField(default=timezone.now)
@@ -385,4 +387,4 @@ class UnannouncedEdit(models.Model):
         constraints = [models.UniqueConstraint(fields=["article", "version"], name="unannounced_article_version")]
 
     def __str__(self) -> str:
-        return f"v{self.version} of {self.article_id} ({self.status})"
+        return f"{self.article.title} — version {self.version} ({self.get_status_display().lower()})"

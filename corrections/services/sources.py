@@ -174,16 +174,13 @@ def _recheck(source: Source, report: PollReport, budget: _Budget, done: set[str]
 
 def poll_listing(source: Source, report: PollReport) -> None:
     """Read the source's listing and record its pages; a failure of the listing itself raises."""
-    budget = _Budget()
+    if source.kind == Source.WEBHOOK:
+        return  # pushed, never pulled: the CMS says when a page changes
     if source.kind == Source.WORDPRESS:
         _poll_wordpress(source, report)
         return
-    if not source.url:
-        return  # a webhook source with no site address: nothing to poll
+    budget = _Budget()
     done: set[str] = set()
-    if source.kind == Source.WEBHOOK:
-        _recheck(source, report, budget, done)
-        return
     fetched = fetch.fetch(source.url, etag=source.etag, last_modified=source.last_modified, accept=FEED_ACCEPT)
     if not fetched.not_modified:
         if source.kind == Source.FEED:
@@ -298,7 +295,7 @@ def due_source_ids(*, now: datetime | None = None) -> list[int]:
     claimed = []
     for source_id in (
         Source.objects.filter(active=True, next_poll_at__lte=now)
-        .exclude(kind=Source.WEBHOOK, url="")
+        .exclude(kind=Source.WEBHOOK)
         .values_list("id", flat=True)
     ):
         if Source.objects.filter(id=source_id, next_poll_at__lte=now).update(next_poll_at=lease):

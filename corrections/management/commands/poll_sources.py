@@ -9,7 +9,7 @@ from corrections.services.sources import source_poll
 
 
 class Command(BaseCommand):
-    help = "Poll every active source now (or one with --source ID): new articles, and revisions of changed ones."
+    help = "Poll every active feed, sitemap and WordPress source now (--source ID: one); record new and changed articles."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--source", type=int, help="Poll only this source (even if it is paused).")
@@ -20,7 +20,7 @@ class Command(BaseCommand):
             if not sources:
                 raise CommandError(f"No source with the id {options['source']}.")
         else:
-            sources = list(Source.objects.filter(active=True).exclude(kind=Source.WEBHOOK, url=""))
+            sources = list(Source.objects.filter(active=True).exclude(kind=Source.WEBHOOK))
         failed = 0
         for source in sources:
             report = source_poll(source_id=source.pk)
