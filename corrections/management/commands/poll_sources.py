@@ -9,7 +9,7 @@ from corrections.services.sources import source_poll
 
 
 class Command(BaseCommand):
-    help = "Poll every active feed, sitemap and WordPress source now (--source ID: one); record new and changed articles."
+    help = "Poll every active feed, sitemap and WordPress source now (--source ID: one); record new and changed pages."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--source", type=int, help="Poll only this source (even if it is paused).")
