@@ -9,8 +9,8 @@ suggestions are re-anchored against it), then the reactors.
 from __future__ import annotations
 
 from . import projections, store
-from .models import Article, Comment, PublicNote, Suggestion
-from .projections import articles, comments, review, suggestions
+from .models import Article, Comment, PublicNote, Suggestion, UnannouncedEdit
+from .projections import articles, comments, review, suggestions, unannounced
 from .services import notifications
 
 PROJECTORS = [
@@ -28,10 +28,13 @@ PROJECTORS = [
     suggestions.suggestion_received,
     suggestions.suggestion_seconded,
     suggestions.suggestions_reanchor,  # after article_text: it reads the new body
+    unannounced.unannounced_edit_detected,
+    unannounced.revision_note_added,
+    unannounced.revision_note_waived,
 ]
 
 #: What a rebuild empties, children before the articles they hang off.
-READ_MODELS = [PublicNote, Comment, Suggestion, Article]
+READ_MODELS = [PublicNote, Comment, Suggestion, UnannouncedEdit, Article]
 
 #: Run in the append's transaction after the projections; a rebuild never replays them.
 REACTORS = [notifications.react]

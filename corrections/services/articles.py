@@ -46,10 +46,13 @@ def article_revise(
     title: str | None = None,
     body: str | None = None,
     note: str = "",
+    origin: str = "editor",
     meta: dict[str, Any],
 ) -> Recorded:
     article = lock_article(slug)
-    events = commands.revise(article.as_state(), expected_version=expected_version, title=title, body=body, note=note)
+    events = commands.revise(
+        article.as_state(), expected_version=expected_version, title=title, body=body, note=note, origin=origin
+    )
     return store.append(article.id, events, meta=meta)[0]
 
 
