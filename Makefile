@@ -34,6 +34,7 @@ test: lint
 
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/anchoring_eval.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles sent-mail .pytest_cache celerybeat-schedule*
