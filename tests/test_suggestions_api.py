@@ -136,15 +136,30 @@ def test_open_suggestions_follow_revisions(api: Any, article: str) -> None:
 
 
 def test_suggestion_is_outdated_when_its_text_is_gone(api: Any, article: str) -> None:
-    """When a revision removes the selected text, editors see the suggestion as outdated."""
+    """When a revision removes the selected passage, editors see the suggestion as outdated."""
     item_id = suggest(api, article, exact="Jon Smith").json()["id"]
-    revise(article, ARTICLE_BODY.replace("Jon Smith", "John Smith"))
-    assert Suggestion.objects.get(id=item_id).outdated
+    sentence = "The mayor, Jon Smith, said the work would take two years and cost £12 million.\n\n"
+    revise(article, ARTICLE_BODY.replace(sentence, ""))
+    item = Suggestion.objects.get(id=item_id)
+    assert (item.outdated, item.anchor_state) == (True, "deleted")
     # A reader who still saw version 1 can report it: it is recorded, but as outdated.
     late = suggest(api, article, exact="Jon Smith", version=1, suggestion="J. Smith")
     assert late.status_code == 201
     assert Suggestion.objects.get(id=late.json()["id"]).outdated
     assert api.get(f"/api/v1/suggestions/{late.json()['token']}/").json()["outdated"] is True
+
+
+def test_a_suggestion_whose_words_were_fixed_is_edited_and_probably_resolved(api: Any, article: str) -> None:
+    """When editors make the reader's very fix, the item is edited and probably resolved, not outdated."""
+    item_id = suggest(api, article, exact="Jon Smith").json()["id"]
+    revise(article, ARTICLE_BODY.replace("Jon Smith", "John Smith"))
+    item = Suggestion.objects.get(id=item_id)
+    assert (item.anchor_state, item.probably_resolved, item.outdated) == ("edited", True, False)
+    assert ARTICLE_BODY.replace("Jon Smith", "John Smith")[item.start : item.end] == item.current_exact == "John Smith"
+    # A reader who still saw version 1 is followed to the same words; their fix differs, so it is not resolved.
+    late = suggest(api, article, exact="Jon Smith", version=1, suggestion="J. Smith").json()
+    late_item = Suggestion.objects.get(id=late["id"])
+    assert (late_item.anchor_state, late_item.probably_resolved, late_item.start) == ("edited", False, item.start)
 
 
 def test_duplicates_become_one_item_with_a_reporter_count(api: Any, article: str) -> None:
