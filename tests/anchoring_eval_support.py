@@ -1,7 +1,7 @@
 """Generated revisions of long texts, with the truth of where a reader's quote went, for the anchoring evaluation.
 
 Each case starts from a text under ``tests/data/``, picks a reader's quote
-(4–12 words of one paragraph) and revises the text in one way (a kind), keeping
+(1–12 words of one paragraph) and revises the text in one way (a kind), keeping
 track of where the quote's passage stands afterwards (or that it is gone). The
 tests (``test_anchoring_eval.py``) draw cases with hypothesis; ``bench/anchoring_eval.py``
 draws more with a seeded ``random.Random`` and prints the table.
@@ -115,7 +115,7 @@ def _pick_quote(rng: random.Random, paragraphs: list[str]) -> tuple[int, int, in
     choices = [i for i, p in enumerate(paragraphs) if len(_words(p)) >= 8]
     index = rng.choice(choices)
     words = _words(paragraphs[index])
-    n = rng.randint(4, min(12, len(words)))
+    n = rng.randint(1, 3) if rng.random() < 0.3 else rng.randint(4, min(12, len(words)))
     first = rng.randrange(0, len(words) - n + 1)
     return index, words[first][0], words[first + n - 1][1]
 

@@ -75,10 +75,17 @@ def test_a_moved_paragraph_is_found_where_it_went() -> None:
     assert (result.state, new[result.start : result.end]) == (INTACT, "Work begins in March")
 
 
-def test_a_rewritten_passage_is_deleted_not_edited() -> None:
-    """When other words stand in the passage's place, the report is outdated rather than moved onto them."""
-    new = OLD.replace("Work begins in March.", "Nobody knows yet when the cranes arrive.")
+def test_a_rewritten_paragraph_is_deleted_not_edited() -> None:
+    """When other words stand in the passage's place and around it, the report is outdated, not moved onto them."""
+    new = OLD.replace("Work begins in March. The bridge was opened in 1931.", "Nobody knows when cranes arrive.")
     assert _follow(OLD, new, "Work begins in March").state == DELETED
+
+
+def test_a_flagged_word_swapped_for_another_is_edited() -> None:
+    """A single flagged word replaced by a quite different one is the reader's passage, edited in place."""
+    new = OLD.replace("in March", "in September")
+    result = _follow(OLD, new, "March")
+    assert (result.state, result.exact) == (EDITED, "September")
 
 
 @given(st.text(alphabet="ab \n.", max_size=60), st.text(alphabet="ab \n.", max_size=60))

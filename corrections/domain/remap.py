@@ -39,6 +39,8 @@ STATES = (INTACT, EDITED, DELETED)
 MIN_EDITED_SIMILARITY = 0.5
 #: Characters of context on each side used to recognise a passage that moved.
 CONTEXT = 32
+#: Characters on each side that must stand unchanged for a replaced span to count as edited in place.
+LOCAL = 16
 
 _SENTENCE_END = re.compile(r"\n+|(?<=[.!?…])[\"'”’»)\]]*[ \t]+")
 _WORD = re.compile(r"\w+\s*|[^\w\s]+\s*|\s+")
@@ -185,6 +187,18 @@ def _same_text_over(old: str, new: str, start: int, end: int, new_start: int, ne
     return spans[0] if len(spans) == 1 else None
 
 
+def _replaced_in_place(old: str, new: str, start: int, end: int, new_start: int, new_end: int) -> bool:
+    """Were only the span's own words replaced, its surroundings standing as they were on both sides?
+
+    A flagged word swapped for a quite different one is still the reader's passage, edited.
+    """
+    if new_end - new_start > 3 * (end - start) + 20:
+        return False
+    before_old, after_old = folded(old[max(0, start - LOCAL) : start]), folded(old[end : end + LOCAL])
+    before_new, after_new = folded(new[max(0, new_start - LOCAL) : new_start]), folded(new[new_end : new_end + LOCAL])
+    return bool(before_old.strip() or after_old.strip()) and (before_old, after_old) == (before_new, after_new)
+
+
 def similarity(a: str, b: str) -> float:
     """How alike two passages read (1.0 the same once typography is folded, 0.0 nothing in common)."""
     return Levenshtein.normalized_similarity(folded(a).strip(), folded(b).strip())
@@ -240,6 +254,7 @@ def follow(
     here = new[new_start:new_end]
     if here and (
         similarity(before, here) >= MIN_EDITED_SIMILARITY
+        or _replaced_in_place(old, new, start, end, new_start, new_end)
         or (proposed.strip() and folded(here).strip() == folded(proposed).strip())
     ):
         return _judge(new, new_start, new_end, original, proposed, "diff")
@@ -258,6 +273,12 @@ def follow(
     if moved is not None and not kept and folded(new[moved.start : moved.end]).strip() == folded(before).strip():
         moved = None
     if moved is not None:
-        return _judge(new, moved.start, moved.end, original, proposed, "moved")
+        moved_start, moved_end = moved.start, moved.end
+        # A quote of whole words stays whole words, wherever the alignment cut.
+        while not _glued(old, start) and _glued(new, moved_start):
+            moved_start -= 1
+        while not _glued(old, end) and _glued(new, moved_end):
+            moved_end += 1
+        return _judge(new, moved_start, moved_end, original, proposed, "moved")
     point = min(new_start, len(new))
     return Followed(DELETED, point, point, "", False, "diff")
