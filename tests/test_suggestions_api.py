@@ -378,7 +378,7 @@ def test_article_page_includes_the_widget(client: Any, article: str) -> None:
 
 
 def test_rebuild_reproduces_the_queue(api: Any, article: str) -> None:
-    """Replaying the log rebuilds the suggestion queue exactly: counts, re-anchored offsets, outdated flags."""
+    """Replaying the log rebuilds the suggestion queue exactly: counts, re-anchored offsets, anchor states."""
     from django.core.management import call_command
     from django.forms.models import model_to_dict
 
@@ -395,11 +395,11 @@ def test_rebuild_reproduces_the_queue(api: Any, article: str) -> None:
         )
 
     before = rows()
-    assert [(row["reporter_count"], row["outdated"]) for row in before] == [
-        (2, False),
-        (1, False),
-        (1, False),
-        (1, True),
+    assert [(row["reporter_count"], row["outdated"], row["anchor_state"]) for row in before] == [
+        (2, False, "intact"),
+        (1, False, "intact"),
+        (1, False, "intact"),
+        (1, False, "edited"),  # "since 2019" became "for years" in place
     ]
     call_command("rebuild_projections", "--no-progress")
     assert rows() == before
