@@ -83,6 +83,27 @@ def test_ambiguous_text_without_context_is_422(api: Any, article: str) -> None:
     assert response.json()["occurrences"] == 2
 
 
+def test_a_selection_with_other_quote_marks_and_dashes_is_found(api: Any, publish: Any) -> None:
+    """The page showed curly quotes and a dash; the reader's browser sent straight ones: the report is taken."""
+    slug = publish(slug="quotes", body="The mayor said: “We’ll rebuild it — in two years.” Nobody believed him.")
+    response = suggest(api, slug, exact='"We\'ll rebuild it - in two years."', suggestion="We will rebuild it.")
+    assert response.status_code == 201, response.json()
+    item = Suggestion.objects.get(id=response.json()["id"])
+    assert (item.exact, item.current_exact, item.anchor_state) == ("“We’ll rebuild it — in two years.”",) * 2 + (
+        "intact",
+    )
+
+
+def test_a_missing_selection_is_explained_to_the_reader(api: Any, article: str) -> None:
+    """Text that is not in the article is a 422 with a sentence the reader understands, and nothing is written."""
+    before = Event.objects.count()
+    response = suggest(api, article, exact="a bridge too far")
+    assert response.status_code == 422
+    assert response.json()["error"] == "selection_not_found"
+    assert "select it again" in response.json()["detail"]
+    assert Event.objects.count() == before
+
+
 def test_context_picks_the_right_occurrence(api: Any, article: str) -> None:
     """The words around the selection decide which of two occurrences the reader meant."""
     response = suggest(api, article, exact="bridge", prefix="campaigned for a new ", suggestion="crossing")
