@@ -29,6 +29,9 @@ class Event(models.Model):
     recorded_at = models.DateTimeField()
     hash = models.CharField(max_length=64, help_text="sha256(previous hash + canonical JSON of this event).")
 
+    # Not a column: set by ``selectors.comments`` on the rows of one page of a public log.
+    comment_withheld: bool
+
     class Meta:
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["stream_id", "version"], name="event_stream_version_unique")]
@@ -228,6 +231,10 @@ class Comment(models.Model):
     hidden_reason = models.TextField(blank=True)
     posted_at = models.DateTimeField(db_index=True)
     version = models.PositiveIntegerField(help_text="Stream version of the CommentPosted event.")
+
+    # Not columns: set by ``selectors.comments`` on the comments of one page.
+    in_reply_to: str | None
+    thread_list: list[Comment]
 
     class Meta:
         ordering = ["posted_at"]

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import comment_views, feeds, views
+from . import feeds
+from .views import comments as comment_views
+from .views import pages as views
 
 app_name = "corrections"
 

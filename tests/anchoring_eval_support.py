@@ -126,7 +126,7 @@ def _fix(quote: str, rng: random.Random, vocabulary: list[str]) -> str:
     return fixed
 
 
-def _edit_elsewhere(doc: Doc, rng: random.Random, vocabulary: list[str], pool: list[str], avoid: set[int]) -> None:
+def _edit_elsewhere(doc: Doc, rng: random.Random, vocabulary: list[str], pool: list[str], avoid: set[str]) -> None:
     """One to three paragraph edits that leave the marked paragraph (and ``avoid``) alone."""
     for _ in range(rng.randint(1, 3)):
         others = [i for i in range(len(doc.paragraphs)) if i != doc.index and doc.paragraphs[i] not in avoid]

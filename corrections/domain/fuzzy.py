@@ -200,6 +200,26 @@ def _map_through(ops: Sequence[tuple[str, int, int, int, int]], pos: int) -> int
     return ops[-1][4] if ops else 0
 
 
+def _word_beside(text: str, match: Match, *, before: bool, after: bool) -> Match | None:
+    if before:
+        end = match.start
+        while end > 0 and text[end - 1] in " \t":
+            end -= 1
+        start = end
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+    elif after:
+        start = match.end
+        while start < len(text) and text[start] in " \t":
+            start += 1
+        end = start
+        while end < len(text) and not text[end].isspace():
+            end += 1
+    else:
+        return None
+    return Match(start, end, match.distance, None, None, match.score) if start < end else None
+
+
 def find_with_context(
     text: str, quote: str, prefix: str = "", suffix: str = "", within: Sequence[tuple[int, int]] | None = None
 ) -> Match | None:
@@ -219,11 +239,16 @@ def find_with_context(
     best = found[0]
     needle = fold(lead + core + tail)
     window = fold(text[best.start : best.end])
-    ops = Levenshtein.opcodes(needle.text, window.text).as_list()
+    ops = [
+        (o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end) for o in Levenshtein.opcodes(needle.text, window.text)
+    ]
     qs = bisect_left(needle.starts, len(lead))
     qe = bisect_left(needle.starts, len(lead) + len(core))
     ws, we = _map_through(ops, qs), _map_through(ops, qe)
     if we <= ws:
-        return None
+        # The closest match left the quote's own words out (all of them were replaced): at the edge of
+        # its paragraph they are the word just before the matched context, or just after it.
+        at_start, at_end = not lead.strip() and ws == 0, not tail.strip() and ws >= len(window.text)
+        return _word_beside(text, best, before=at_start, after=at_end)
     start, end = window.span(ws, we)
     return Match(best.start + start, best.start + end, best.distance, None, None, best.score)

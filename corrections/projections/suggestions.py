@@ -15,13 +15,12 @@ from ..domain import suggestions as domain
 from ..domain.events import Recorded
 from ..domain.remap import DELETED, INTACT
 from ..models import Article, Suggestion
-from . import READ_MODELS, handles
-from . import articles as _articles  # noqa: F401  (its projectors must run first: they update the body read here)
+from . import handles
 
 
 @handles("SuggestionReceived")
-def _received(recorded: Recorded) -> None:
-    event: domain.SuggestionReceived = recorded.event  # type: ignore[assignment]
+def suggestion_received(recorded: Recorded) -> None:
+    event = recorded.event_as(domain.SuggestionReceived)
     start, end = event.start, event.start + len(event.exact)
     # Projections run in log order, so the article row holds the text as it stood at this event.
     body = Article.objects.filter(id=recorded.stream_id).values_list("body", flat=True).first() or ""
@@ -54,15 +53,15 @@ def _received(recorded: Recorded) -> None:
 
 
 @handles("SuggestionSeconded")
-def _seconded(recorded: Recorded) -> None:
-    Suggestion.objects.filter(id=recorded.event.suggestion_id).update(  # type: ignore[attr-defined]
+def suggestion_seconded(recorded: Recorded) -> None:
+    Suggestion.objects.filter(id=recorded.event_as(domain.SuggestionSeconded).suggestion_id).update(
         reporter_count=F("reporter_count") + 1, version=recorded.version
     )
 
 
 @handles("SuggestionReanchored")
-def _reanchored(recorded: Recorded) -> None:
-    event: domain.SuggestionReanchored = recorded.event  # type: ignore[assignment]
+def suggestion_reanchored(recorded: Recorded) -> None:
+    event = recorded.event_as(domain.SuggestionReanchored)
     Suggestion.objects.filter(id=event.suggestion_id).update(
         start=event.start,
         end=event.end,
@@ -74,7 +73,3 @@ def _reanchored(recorded: Recorded) -> None:
         outdated=event.state == DELETED,
         version=recorded.version,
     )
-
-
-# A rebuild empties children before parents: suggestions go before the articles they hang off.
-READ_MODELS.insert(READ_MODELS.index(Article) if Article in READ_MODELS else len(READ_MODELS), Suggestion)

@@ -1,0 +1,42 @@
+"""What runs inside every append, and in what order: the one list of projectors and reactors.
+
+``CorrectionsConfig.ready()`` calls ``install()``; nothing registers itself by
+being imported. Projectors run in the order listed (the article's body is
+updated before a suggestion received in the same append reads it), then the
+reactors.
+"""
+
+from __future__ import annotations
+
+from . import projections, store
+from .models import Article, Comment, PublicNote, Suggestion
+from .projections import articles, comments, review, suggestions
+from .services import notifications
+
+PROJECTORS = [
+    articles.article_version,
+    articles.article_text,
+    comments.comment_posted,
+    comments.comment_flagged,
+    comments.comment_approved,
+    comments.comment_hidden,
+    comments.moderation_mode_set,
+    review.suggestion_assigned,
+    review.suggestion_accepted,
+    review.suggestion_rejected,
+    review.suggestion_marked_duplicate,
+    suggestions.suggestion_received,
+    suggestions.suggestion_seconded,
+    suggestions.suggestion_reanchored,
+]
+
+#: What a rebuild empties, children before the articles they hang off.
+READ_MODELS = [PublicNote, Comment, Suggestion, Article]
+
+#: Run in the append's transaction after the projections; a rebuild never replays them.
+REACTORS = [notifications.react]
+
+
+def install() -> None:
+    projections.configure(PROJECTORS, read_models=READ_MODELS)
+    store.REACTORS[:] = REACTORS
