@@ -247,15 +247,20 @@ def follow(
         return _judge(new, new_start, new_end, original, proposed, "diff")
     new_start, new_end = _trim(new, new_start, max(new_start, new_end))
     before = old[start:end]
-    same = _same_text_over(old, new, start, end, new_start, new_end)
+    # Where a span's characters all went, the place the diff maps it to is arbitrary: judge it there only
+    # if at least half of them stayed, or if only the span itself changed between unchanged surroundings.
+    retained = sum(max(0, min(end, op[2]) - max(start, op[1])) for op in ops[first : last + 1] if op[0] == "equal")
+    anchored = retained * 2 >= end - start
+    in_place = _replaced_in_place(old, new, start, end, new_start, new_end)
+    same = _same_text_over(old, new, start, end, new_start, new_end) if anchored else None
     if same is not None:
         # Only spaces, quotes or dashes changed, and the diff drew the span's edges elsewhere.
         return _judge(new, *same, original, proposed, "diff")
     here = new[new_start:new_end]
     if here and (
-        similarity(before, here) >= MIN_EDITED_SIMILARITY
-        or _replaced_in_place(old, new, start, end, new_start, new_end)
-        or (proposed.strip() and folded(here).strip() == folded(proposed).strip())
+        (anchored and similarity(before, here) >= MIN_EDITED_SIMILARITY)
+        or in_place
+        or (anchored and proposed.strip() and folded(here).strip() == folded(proposed).strip())
     ):
         return _judge(new, new_start, new_end, original, proposed, "diff")
     # Gone from its place: a passage that moved is deleted there and inserted elsewhere, so look for
@@ -270,7 +275,10 @@ def follow(
     if moved is None or moved.distance > 0:
         # Edited on the way: the words around it in its own paragraph say better which near match it is.
         moved = fuzzy.find_with_context(new, before, prefix, suffix, within=inserted) or moved
-    if moved is not None and not kept and folded(new[moved.start : moved.end]).strip() == folded(before).strip():
+    exact_copy = moved is not None and folded(new[moved.start : moved.end]).strip() == folded(before).strip()
+    if moved is not None and exact_copy != kept:
+        # Lost a copy but found one as it was: another passage. Lost none but found only a near one:
+        # the passage itself is somewhere the diff did not show as inserted, and the near one is another.
         moved = None
     if moved is not None:
         moved_start, moved_end = moved.start, moved.end
