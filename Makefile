@@ -38,6 +38,7 @@ test: lint
 
 bench: install
 	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(PY) bench/run.py
+	$(PY) bench/anchoring_eval.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles sent-mail .pytest_cache .mypy_cache celerybeat-schedule*

@@ -313,6 +313,23 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Ingest (README: "Ingest") ------------------------------------------------------
+# Fetching from private, loopback and link-local addresses is refused unless this is on
+# (tests and a newsroom whose site is on the same private network).
+INGEST_ALLOW_PRIVATE = env_bool("INGEST_ALLOW_PRIVATE", False)
+INGEST_TIMEOUT = env_int("INGEST_TIMEOUT", 10)  # seconds per connect/read; a whole fetch gets three times this
+INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 5 * 1024 * 1024)
+INGEST_MAX_PAGES_PER_POLL = env_int("INGEST_MAX_PAGES_PER_POLL", 50)  # page fetches one poll may make
+CELERY_BEAT_SCHEDULE["ingest-poll-due"] = {"task": "corrections.tasks.poll_due_sources", "schedule": 60.0}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(  # type: ignore[attr-defined]
+    {
+        "SourceKindEnum": "corrections.models.Source.KINDS",
+        "CorrectionKindEnum": "corrections.domain.events.CORRECTION_KINDS",
+        "UnannouncedEditStatusEnum": "corrections.models.UnannouncedEdit.STATUSES",
+    }
+)
+# --- end Ingest -----------------------------------------------------------------------
+
 # LOG_FORMAT=json writes one JSON object per line (for a log shipper); "text" reads better on a laptop.
 LOG_FORMAT = env_str("LOG_FORMAT", "text")
 LOGGING = {

@@ -6,8 +6,10 @@ read-only for everyone, superusers included.
 
 One module per screen: ``suggestions`` (the review queue and the review page),
 ``metrics`` (the desk's figures), ``articles`` (articles, their event log and
-diffs), ``comments`` (moderation), ``outbox`` (notifications); their forms are
-in ``forms``. Importing this package registers them, as Django's admin
+diffs), ``comments`` (moderation), ``outbox`` (notifications), ``sources`` (the
+newsroom's feeds, sitemaps and webhooks) and ``unannounced`` (edits the site made
+without a note); their forms are in ``forms`` (the two small ones of ``unannounced``
+sit beside it). Importing this package registers them, as Django's admin
 autodiscovery expects.
 """
 
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from . import articles, comments, outbox, suggestions
+from . import articles, comments, outbox, sources, suggestions, unannounced
 
 admin.site.site_header = "Newsdesk — corrections desk"
 admin.site.site_title = "Newsdesk desk"
@@ -25,4 +27,4 @@ admin.site.enable_nav_sidebar = False
 # The front page opens with the desk's open work (counts linking to each worklist).
 admin.site.index_template = "admin/corrections/desk_index.html"
 
-__all__ = ["articles", "comments", "outbox", "suggestions"]
+__all__ = ["articles", "comments", "outbox", "sources", "suggestions", "unannounced"]

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from .. import selectors, services
 from ..domain.commands import ChangeRequest
 from ..models import Event
+from ..selectors.sources import article_by_url
 from ..services.meta import request_meta
 from . import serializers as s
 from .common import validated
@@ -38,7 +39,21 @@ class ArticleListCreate(generics.ListAPIView):
     serializer_class = s.ArticleSerializer
 
     def get_queryset(self) -> Any:
+        url = self.request.query_params.get("url")
+        if url is not None:
+            # The widget on the newsroom's own page finds its article by the page's canonical URL.
+            return article_by_url(url).prefetch_related("notes")
         return selectors.article_list()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "url", str, description="A page's address on the newsroom's site: lists the article tracked there."
+            )
+        ]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     def get_permissions(self) -> Sequence[Any]:
         return [IsEditor()] if self.request.method == "POST" else super().get_permissions()

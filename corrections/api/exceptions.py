@@ -19,6 +19,7 @@ logger = logging.getLogger("newsdesk.conflict")
 
 STATUS_FOR: list[tuple[type[errors.DomainError], int]] = [
     (errors.NotFound, status.HTTP_404_NOT_FOUND),
+    (errors.Unauthenticated, status.HTTP_401_UNAUTHORIZED),
     (errors.Conflict, status.HTTP_409_CONFLICT),
     (errors.InvalidCommand, status.HTTP_422_UNPROCESSABLE_ENTITY),
     (errors.DomainError, status.HTTP_400_BAD_REQUEST),

@@ -10,6 +10,7 @@ from . import anchoring
 from .errors import ArticleRetractedError, InvalidCommand, NotFound, StaleVersion
 from .events import (
     CORRECTION_KINDS,
+    ORIGINS,
     ArticlePublished,
     ArticleRetracted,
     ArticleRevised,
@@ -70,7 +71,13 @@ def publish(*, slug: str, title: str, body: str, byline: str = "") -> list[Artic
 
 
 def revise(
-    state: ArticleState, *, expected_version: int, title: str | None = None, body: str | None = None, note: str = ""
+    state: ArticleState,
+    *,
+    expected_version: int,
+    title: str | None = None,
+    body: str | None = None,
+    note: str = "",
+    origin: str = "editor",
 ) -> list[ArticleRevised]:
     ensure_exists(state)
     ensure_not_retracted(state)
@@ -83,7 +90,9 @@ def revise(
     body = None if body == state.body else body
     if title is None and body is None and not note:
         raise InvalidCommand("This revision changes nothing: give a new title, a new body or a note.")
-    return [ArticleRevised(title=title, body=body, note=note)]
+    if origin not in ORIGINS:
+        raise InvalidCommand(f"Unknown origin “{origin}”; use one of: {', '.join(ORIGINS)}.")
+    return [ArticleRevised(title=title, body=body, note=note, origin=origin)]
 
 
 def resolve_changes(body: str, changes: Sequence[ChangeRequest]) -> tuple[TextChange, ...]:

@@ -106,12 +106,27 @@ class ArticlePublished(Event):
 @event
 @dataclass(frozen=True)
 class ArticleRevised(Event):
-    """A revision; with no ``note`` it is an unannounced edit and history says so."""
+    """A revision; with no ``note`` it is an unannounced edit and history says so.
 
+    ``origin`` says how it arrived: ``editor`` (made in Newsdesk, through the API
+    or the admin) or ``site`` (read from the newsroom's own site by ingest).
+    """
+
+    schema: ClassVar[int] = 2
     changes_text: ClassVar[bool] = True
     title: str | None = None
     body: str | None = None
     note: str = ""
+    origin: str = "editor"
+
+
+@upcaster("ArticleRevised", 1)
+def _revised_origin(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 1 had no origin: every revision then was made in Newsdesk by an editor."""
+    return {**data, "origin": "editor"}
+
+
+ORIGINS = ("editor", "site")
 
 
 @dataclass(frozen=True)
@@ -157,3 +172,24 @@ class CorrectionIssued(Event):
 class ArticleRetracted(Event):
     changes_text: ClassVar[bool] = True
     note: str
+
+
+# --- Unannounced edits (revisions from the site without a note) -------------------
+
+
+@event
+@dataclass(frozen=True)
+class RevisionNoteAdded(Event):
+    """A public note attached after the fact to an unannounced revision (``revision`` is its version)."""
+
+    revision: int
+    note: str
+
+
+@event
+@dataclass(frozen=True)
+class RevisionNoteWaived(Event):
+    """An editor decided that an unannounced revision needs no public note (a typo, style)."""
+
+    revision: int
+    reason: str = ""

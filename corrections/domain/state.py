@@ -14,6 +14,7 @@ from .events import (
     CorrectionIssued,
     Event,
     Recorded,
+    RevisionNoteAdded,
     TextChange,
 )
 
@@ -100,12 +101,17 @@ def _retracted(state: ArticleState, e: ArticleRetracted, r: Recorded) -> Article
     )
 
 
+def _note_added(state: ArticleState, e: RevisionNoteAdded, r: Recorded) -> ArticleState:
+    return replace(state, notes=(*state.notes, PublicNote(r.version, "revision", e.note, r.recorded_at)))
+
+
 # Each handler takes its own event class; the lookup by type(event) keeps them matched.
 HANDLERS: dict[type[Event], Callable[..., ArticleState]] = {
     ArticlePublished: _published,
     ArticleRevised: _revised,
     CorrectionIssued: _corrected,
     ArticleRetracted: _retracted,
+    RevisionNoteAdded: _note_added,
 }
 
 

@@ -8,6 +8,10 @@
  *   data-api-base="https://desk.example.com/api/v1" data-article-slug="harbour-bridge"
  *   data-container="#article-body" data-article-version="3"></script>
  *
+ * On the newsroom's own pages leave out data-article-slug: the widget finds the article
+ * by the page's <link rel="canonical"> (or a data-article-url on the script tag or any
+ * element), asking GET {api}/articles/?url=…; a page Newsdesk does not track stays as it is.
+ *
  * Reader input is only ever put on the page with textContent, never as HTML.
  */
 (function () {
@@ -450,9 +454,32 @@
     });
   }
 
+  function pageUrl() {
+    if (cfg.articleUrl) return cfg.articleUrl;
+    var marked = document.querySelector("[data-article-url]");
+    if (marked && marked.getAttribute("data-article-url")) return marked.getAttribute("data-article-url");
+    var canonical = document.querySelector('link[rel="canonical"]');
+    return canonical && canonical.href ? canonical.href : location.href;
+  }
+
+  // Without a slug, the article is the one Newsdesk tracks at this page's canonical URL.
+  function findArticle() {
+    if (!window.fetch) return;
+    fetch(API + "/articles/?url=" + encodeURIComponent(pageUrl()), { credentials: "omit", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+      .then(function (data) {
+        var article = (data.results || [])[0];
+        if (!article) return;
+        SLUG = article.slug;
+        VERSION = article.version || VERSION;
+        init();
+      })
+      .catch(function () {});
+  }
+
   // The widget works at once in English; the labels change when the reader's catalogue arrives.
-  function start_() {
-    init();
+  function loadCatalog() {
+    if (!window.fetch) return;
     fetch(API + "/i18n/", { credentials: "omit", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : {}; })
       .then(function (data) {
@@ -462,6 +489,12 @@
       }, function () {});
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start_);
-  else start_();
+  function begin() {
+    if (SLUG) init();
+    else findArticle();
+    loadCatalog();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", begin);
+  else begin();
 })();

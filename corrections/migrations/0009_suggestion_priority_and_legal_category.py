@@ -18,7 +18,7 @@ def set_priorities(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('corrections', '0006_event_type_time_index'),
+        ('corrections', '0008_merge_ingest_and_anchoring'),
     ]
 
     operations = [
