@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 NOTE_LABELS = {
-    "correction": "Correction",
-    "clarification": "Clarification",
-    "update": "Update",
-    "editors_note": "Editor's note",
-    "revision": "Update",
-    "retraction": "Retraction",
+    "correction": _("Correction"),
+    "clarification": _("Clarification"),
+    "update": _("Update"),
+    "editors_note": _("Editor's note"),
+    "revision": _("Update"),
+    "retraction": _("Retraction"),
 }
 
 
 def note_label(kind: str) -> str:
-    return NOTE_LABELS.get(kind, kind.replace("_", " ").capitalize())
+    label = NOTE_LABELS.get(kind)
+    return str(label) if label is not None else kind.replace("_", " ").capitalize()

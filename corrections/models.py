@@ -122,14 +122,16 @@ class Suggestion(models.Model):
     """Read model: one item of the editors' review queue (one per distinct span + fix)."""
 
     STATUSES = [(s, s.capitalize()) for s in ("new", "assigned", "accepted", "rejected", "duplicate")]
-    CATEGORIES = [(c, c.capitalize()) for c in ("typo", "factual", "clarification", "other")]
+    CATEGORIES = [(c, c.capitalize()) for c in ("typo", "factual", "legal", "clarification", "other")]
     ANCHOR_STATES = [(s, s.capitalize()) for s in ("intact", "edited", "deleted")]
 
     id = models.UUIDField(primary_key=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
     status = models.CharField(max_length=16, choices=STATUSES, default="new", db_index=True)
     category = models.CharField(max_length=16, choices=CATEGORIES, default="typo", db_index=True)
-    priority = models.PositiveSmallIntegerField(default=0, help_text="Higher is more urgent.")
+    priority = models.PositiveSmallIntegerField(
+        default=0, help_text="Higher is more urgent: the kind of report and how many readers sent it."
+    )
     assignee = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_suggestions"
     )

@@ -20,6 +20,7 @@ PROJECTORS = [
     comments.comment_flagged,
     comments.comment_approved,
     comments.comment_hidden,
+    comments.comment_restored,
     comments.moderation_mode_set,
     review.suggestion_assigned,
     review.suggestion_accepted,

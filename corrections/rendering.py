@@ -84,6 +84,14 @@ def _quote(text: str) -> str:
     return "\n".join(f"  {line}" for line in text.splitlines() or [""])
 
 
+#: What the e-mails say for a request about the whole article ("write to us"), which quotes no words.
+WHOLE_ARTICLE = "(about the whole article: no text selected)"
+
+
+def _change(exact: str, suggestion: str) -> str:
+    return f"“{exact}” → “{suggestion or '…'}”" if exact else WHOLE_ARTICLE
+
+
 def render_desk_suggestion(row: Notification) -> Mail:
     data = row.payload
     article = _article(row)
@@ -92,7 +100,7 @@ def render_desk_suggestion(row: Notification) -> Mail:
         f"A reader suggests a correction ({data.get('category', 'typo')}) to “{title}”:",
         "",
         "Text:",
-        _quote(data.get("exact", "")),
+        _quote(data.get("exact") or WHOLE_ARTICLE),
         "Suggestion:",
         _quote(data.get("suggestion") or "(no replacement proposed)"),
     ]
@@ -111,7 +119,7 @@ def render_desk_digest(row: Notification) -> Mail:
     for item in items:
         lines += [
             f"• “{item['article']}” ({item['category']}, now {item['status']})",
-            _quote(f"“{item['exact']}” → “{item['suggestion'] or '…'}”"),
+            _quote(_change(item["exact"], item["suggestion"])),
             f"  {_admin_link(item['suggestion_id'])}",
             "",
         ]
@@ -129,7 +137,7 @@ def render_reader_decision(row: Notification) -> Mail:
     accepted = data["status"] == suggestion_domain.ACCEPTED
     lines = [f"Hello {ticket.name}," if ticket.name else "Hello,", "", f"Thank you for your suggestion on “{title}”."]
     if item:
-        lines += ["", _quote(f"“{item.exact}” → “{item.suggestion or '…'}”")]
+        lines += ["", _quote(_change(item.exact, item.suggestion))]
     lines += [
         "",
         "The editors accepted it and corrected the article." if accepted else "The editors decided not to change this.",
@@ -183,7 +191,7 @@ def webhook_body(row: Notification) -> bytes:
     data = row.payload
     title = article.title if article else "?"
     if row.event_type == "SuggestionReceived":
-        text = f"New suggestion on “{title}”: “{data.get('exact', '')}” → “{data.get('suggestion', '')}”"
+        text = f"New suggestion on “{title}”: {_change(data.get('exact', ''), data.get('suggestion', ''))}"
     else:
         verdict = "accepted" if row.event_type == "SuggestionAccepted" else "rejected"
         text = f"Suggestion {verdict} on “{title}”"

@@ -92,6 +92,8 @@ CONTENT_SECURITY_POLICY = {
 SITE_NAME = env_str("SITE_NAME", "Newsdesk")
 # Absolute base for links in e-mails and feeds (status pages, articles).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The newsroom's published corrections policy: linked from every page and given as correctionsPolicy in JSON-LD.
+CORRECTIONS_POLICY_URL = env_str("CORRECTIONS_POLICY_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -119,6 +121,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the browser's Accept-Language (English or Ukrainian), else LANGUAGE_CODE.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -170,7 +174,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The site's language when the browser asks for none we speak; readers' browsers choose among LANGUAGES.
+LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en-gb")
+LANGUAGES = [("en-gb", "English"), ("uk", "Українська")]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -62,7 +62,9 @@ def test_editor_sees_the_queue_with_counts_filters_and_search(browser: Client, p
     assert listed("?status__exact=new") == {typo, fact}
     assert listed("?category__exact=factual") == {fact}
     assert listed("?q=Smith") == {typo}
-    assert listed(f"?article__id__exact={Article.objects.get(slug='other').id}") == {other}
+    assert listed(f"?article__id__exact={Article.objects.get(slug='other').id}&queue=all") == {other}
+    assert listed("") == {typo, fact}  # the queue opens on open items
+    assert listed("?queue=resolved") == {other} and listed("?status__exact=rejected") == {other}
 
 
 def test_people_who_are_not_editors_cannot_open_the_queue(client: Client, article: str) -> None:
@@ -194,7 +196,7 @@ def test_bulk_assign_to_me(browser: Client, desk: Any, article: str) -> None:
     closed = report(article, "Tuesday", "Monday")
     Suggestion.objects.filter(id=closed).update(status="rejected")
     response = browser.post(
-        QUEUE, {"action": "assign_to_me", "_selected_action": [*items, closed], "index": 0}, follow=True
+        QUEUE + "?queue=all", {"action": "assign_to_me", "_selected_action": [*items, closed], "index": 0}, follow=True
     )
     assert "2 suggestions assigned to you. 1 skipped" in " ".join(messages_of(response))
     assert set(Suggestion.objects.filter(assignee=desk).values_list("status", flat=True)) == {"assigned"}
@@ -261,7 +263,7 @@ def test_article_log_lists_every_event_with_links_to_diffs(browser: Client, desk
     assert browser.get(f"/admin/corrections/article/{article_id}/diff/?from=1&to=99").status_code == 302
     latest = page(browser.get(f"/admin/corrections/article/{article_id}/diff/"))
     assert "version 1 → 4" in latest  # the text version before the latest, not the event just before it
-    assert browser.get("/admin/corrections/article/add/").status_code == 403
+    assert 'id="publish-form"' in page(browser.get("/admin/corrections/article/add/"))  # publishing, via the service
     assert browser.get(f"/admin/corrections/article/{article_id}/delete/").status_code == 403
 
 

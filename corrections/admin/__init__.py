@@ -22,5 +22,9 @@ from . import articles, comments, outbox, sources, suggestions, unannounced
 admin.site.site_header = "Newsdesk — corrections desk"
 admin.site.site_title = "Newsdesk desk"
 admin.site.index_title = "The desk"
+# The queue needs the width of a 1280 px screen more than a second copy of the app list.
+admin.site.enable_nav_sidebar = False
+# The front page opens with the desk's open work (counts linking to each worklist).
+admin.site.index_template = "admin/corrections/desk_index.html"
 
 __all__ = ["articles", "comments", "outbox", "sources", "suggestions", "unannounced"]

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
@@ -14,13 +15,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from .. import selectors
 from ..domain.errors import NotFound
 from ..domain.events import TEXT_CHANGING
 from ..domain.suggestions import OPEN_STATUSES
 from ..models import Article, Event
+from ..roles import is_editor
 from .base import ReadOnlyAdmin
+from .writing import publish_view, write_view
 
 LOG_PAGE = 200
 
@@ -57,9 +61,18 @@ class ArticleAdmin(ReadOnlyAdmin):
             reverse("corrections:history", args=[article.slug]),
         )
 
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Editors publish from the admin ('Add article' is the publish form, through the service)."""
+        return is_editor(request.user)
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None) -> Any:
+        return publish_view(self, request)
+
     def get_urls(self) -> list[Any]:
         info = self.opts.app_label, self.opts.model_name
+        write = self.admin_site.admin_view(lambda request, object_id: write_view(self, request, object_id))
         return [
+            path("<path:object_id>/write/", write, name="{}_{}_write".format(*info)),
             path("<path:object_id>/diff/", self.admin_site.admin_view(self.diff_view), name="{}_{}_diff".format(*info)),
             *super().get_urls(),
         ]
@@ -156,13 +169,46 @@ def _previous(text_versions: list[int], version: int) -> int | None:
 # --- The event log: read-only for everyone -----------------------------------------------
 
 
+class EventChangeList(ChangeList):
+    """Each row shows its article's title: the page's titles are looked up in one query."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        ids = {event.stream_id for event in self.result_list}
+        titles = dict(Article.objects.filter(id__in=ids).values_list("id", "title"))
+        for event in self.result_list:
+            event.article_title = titles.get(event.stream_id)
+
+
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin):
-    list_display = ("position", "type", "version", "stream_id", "actor", "recorded_at")
+    list_display = ("position", "type", "version", "article", "actor", "summary", "recorded_at")
     list_filter = ("type",)
     search_fields = ("type",)
     actions = None
     readonly_fields = ("position", "stream_id", "version", "type", "schema", "data", "meta", "recorded_at", "hash")
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return EventChangeList
+
+    @admin.display(description="article")
+    def article(self, event: Event) -> Any:
+        title = getattr(event, "article_title", None)
+        if title is None:
+            return str(event.stream_id)
+        url = reverse("admin:corrections_article_change", args=[event.stream_id])
+        return format_html('<a href="{}">{}</a>', url, Truncator(title).chars(40))
+
+    @admin.display(description="what")
+    def summary(self, event: Event) -> str:
+        """The event's data as a short line of 'field: value' pairs instead of raw JSON."""
+        parts = []
+        for key, value in event.data.items():
+            if value in ("", None, [], {}) or key.endswith("_id"):
+                continue
+            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            parts.append(f"{key.replace('_', ' ')}: {Truncator(text).chars(40)}")
+        return Truncator("; ".join(parts)).chars(120)
 
     @admin.display(description="actor")
     def actor(self, event: Event) -> str:

@@ -170,5 +170,5 @@ class HideCommentsForm(forms.Form):
     reason = forms.CharField(
         max_length=1_000,
         widget=forms.Textarea(attrs=TEXTAREA),
-        help_text="Why they are hidden: kept in the log. Hidden comments are never shown publicly again.",
+        help_text="Why they are hidden: kept in the log. A hidden comment returns only if an editor restores it.",
     )

@@ -16,6 +16,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from ..domain.errors import DomainError, NotFound, StaleVersion
@@ -25,28 +27,52 @@ from ..roles import is_editor
 from ..selectors import review as review_selectors
 from ..services import review as review_services
 from ..services.meta import request_meta
+from ..templatetags.desk import age
 from .base import ReadOnlyAdmin, ask_reason
 from .forms import REVIEW_FORMS, AcceptForm, RejectFields, ReviewForm
 from .metrics import metrics_view
 
+#: The actions after which the editor moves on to the next open item (assigning is not a decision).
+DECISIONS = ("accept", "reject", "duplicate")
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """The queue opens on open items; 'resolved' and 'all' are one click away (a status filter overrides it)."""
+
+    title = "queue"
+    parameter_name = "queue"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("open", "Open"), ("resolved", "Resolved"), ("all", "All")]
+
+    def value(self) -> str | None:
+        return super().value() or "open"
+
+    def choices(self, changelist: Any) -> Any:
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if "status__exact" in request.GET:
+            return queryset
+        if self.value() == "open":
+            return queryset.filter(status__in=OPEN_STATUSES)
+        if self.value() == "resolved":
+            return queryset.exclude(status__in=OPEN_STATUSES)
+        return queryset
+
 
 @admin.register(Suggestion)
 class SuggestionAdmin(ReadOnlyAdmin):
-    list_display = (
-        "selection",
-        "proposed",
-        "article_title",
-        "status",
-        "category",
-        "priority",
-        "reporter_count",
-        "assignee",
-        "anchor_state",
-        "probably_resolved",
-        "received_at",
-    )
-    list_display_links = ("selection",)
+    # Seven narrow columns fit a 1280 px screen: the fix, badges and assignee share cells.
+    list_display = ("report", "article_title", "state", "category", "urgency", "readers", "waiting")
+    list_display_links = ("report",)
     list_filter = (
+        QueueFilter,
         "status",
         "category",
         "anchor_state",
@@ -64,17 +90,57 @@ class SuggestionAdmin(ReadOnlyAdmin):
         """The review actions are for editors (the ``work_desk`` permission)."""
         return is_editor(request.user)
 
-    @admin.display(description="selection", ordering="exact")
-    def selection(self, item: Suggestion) -> str:
-        return Truncator(item.exact).chars(50)
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Suggestion]:
+        # Annotate before the changelist orders by the annotation (ModelAdmin.get_queryset would order first).
+        return review_selectors.worklist()
 
-    @admin.display(description="proposed", ordering="suggestion")
-    def proposed(self, item: Suggestion) -> str:
-        return Truncator(item.suggestion).chars(50)
+    def get_ordering(self, request: HttpRequest) -> tuple[str, ...]:
+        return ("-urgency", "received_at")
+
+    @admin.display(description="report", ordering="exact")
+    def report(self, item: Suggestion) -> SafeString:
+        """The words and the reader's fix, with what the editor must know at a glance."""
+        if item.exact:
+            words = format_html("“{}” → “{}”", Truncator(item.exact).chars(40), Truncator(item.suggestion).chars(40))
+        else:
+            words = format_html("{}", Truncator(item.comment or item.suggestion).chars(60))
+        badges = [
+            (cls, text)
+            for cls, text, on in (
+                ("whole", "whole article", not item.exact),
+                ("conflict", "conflicting fix", getattr(item, "conflicting", False)),
+                (
+                    "related",
+                    "overlaps another",
+                    getattr(item, "related", False) and not getattr(item, "conflicting", False),
+                ),
+                ("outdated", "words deleted", item.outdated),
+                ("related", "words edited", item.exact and getattr(item, "anchor_state", "") == "edited"),
+                ("whole", "probably resolved", getattr(item, "probably_resolved", False)),
+            )
+            if on
+        ]
+        return format_html("{}{}", words, format_html_join("", ' <span class="badge badge-{}">{}</span>', badges))
 
     @admin.display(description="article", ordering="article__title")
     def article_title(self, item: Suggestion) -> str:
-        return Truncator(item.article.title).chars(40)
+        return Truncator(item.article.title).chars(30)
+
+    @admin.display(description="status", ordering="status")
+    def state(self, item: Suggestion) -> str:
+        return f"{item.status} ({item.assignee.get_username()})" if item.assignee else item.status
+
+    @admin.display(description="priority", ordering="-urgency")
+    def urgency(self, item: Suggestion) -> int:
+        return int(getattr(item, "urgency", item.priority))
+
+    @admin.display(description="readers", ordering="reporter_count")
+    def readers(self, item: Suggestion) -> int:
+        return item.reporter_count
+
+    @admin.display(description="waiting", ordering="received_at")
+    def waiting(self, item: Suggestion) -> str:
+        return age(item.received_at) if item.status in OPEN_STATUSES else f"resolved {age(item.resolved_at)}"
 
     def get_urls(self) -> list[URLPattern]:
         info = self.opts.app_label, self.opts.model_name
@@ -101,6 +167,7 @@ class SuggestionAdmin(ReadOnlyAdmin):
             "status_counts": [
                 (status, count, f"{changelist}?status__exact={status}") for status, count in counts.items()
             ],
+            "all_url": f"{changelist}?queue=all",
             "open_count": sum(counts[status] for status in OPEN_STATUSES),
             "metrics_url": reverse("admin:corrections_suggestion_metrics"),
         }
@@ -147,14 +214,24 @@ class SuggestionAdmin(ReadOnlyAdmin):
             try:
                 message = form.perform(meta=request_meta(request))
             except DomainError as error:
-                messages.error(request, error.message)
                 form = self._refused(form, error, request, object_id)
             else:
                 messages.success(request, message)
+                if action in DECISIONS:
+                    return self._next(request)
                 return HttpResponseRedirect(change_url)
         return self._review_page(request, object_id, bound=form)
 
+    def _next(self, request: HttpRequest) -> HttpResponseRedirect:
+        """After a decision: the most urgent open item nobody else has taken, or the queue when it is clear."""
+        item = review_selectors.next_open(editor=request.user)
+        if item is None:
+            messages.info(request, "The queue is clear: no open suggestion is waiting.")
+            return HttpResponseRedirect(reverse("admin:corrections_suggestion_changelist"))
+        return HttpResponseRedirect(reverse("admin:corrections_suggestion_change", args=[item.id]))
+
     def _refused(self, form: ReviewForm, error: DomainError, request: HttpRequest, object_id: str) -> ReviewForm:
+        """Say why once, on the field it concerns when there is one (not in a message as well)."""
         if isinstance(error, StaleVersion):
             # Show the current text and offer the same edit against it: the editor decides again.
             item = review_selectors.suggestion_review(object_id).item
@@ -162,7 +239,8 @@ class SuggestionAdmin(ReadOnlyAdmin):
             data["expected_version"] = str(item.article.version)
             form = AcceptForm(data, item=item)
             form.is_valid()
-        form.add_error(None, error.message)
+        field = error.details.get("field")
+        form.add_error(field if isinstance(field, str) and field in form.fields else None, error.message)
         return form
 
     def _review_page(
@@ -197,6 +275,9 @@ class SuggestionAdmin(ReadOnlyAdmin):
                 for action in REVIEW_FORMS
             },
             "can_review": is_editor(request.user) and review.item.status in OPEN_STATUSES,
+            # Words that are no longer in the article cannot be replaced: such an item is rejected or merged.
+            "can_accept": not review.outdated,
+            "next_item": review_selectors.next_open(review.item, editor=request.user),
             "can_close_resolved": is_editor(request.user)
             and review.item.status in OPEN_STATUSES
             and review.item.probably_resolved,

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from django.urls import path
+from django.views.i18n import JSONCatalog
 
 from . import articles, comments, review, sources, suggestions
 
 app_name = "api"
 
 urlpatterns = [
+    # The widget's strings in the reader's language (Accept-Language), as JSON: under /api/ for CORS.
+    path("i18n/", JSONCatalog.as_view(packages=["corrections"], domain="djangojs"), name="widget-catalog"),
     path("articles/", articles.ArticleListCreate.as_view(), name="article-list"),
     path("articles/<slug:slug>/", articles.ArticleDetail.as_view(), name="article-detail"),
     path("articles/<slug:slug>/revisions/", articles.RevisionCreate.as_view(), name="article-revisions"),

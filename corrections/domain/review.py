@@ -112,6 +112,19 @@ def accept(
     commands.ensure_fresh(article, expected_version)
     kind = kind or default_kind(item.category)
     note = note.strip()
+    if not item.exact:
+        # A request about the whole article quotes no words to replace: what the desk does is the note.
+        if not note:
+            raise InvalidCommand(
+                "A public note is required: this request is about the whole article, so say what was corrected.",
+                field="note",
+            )
+        return [
+            SuggestionAccepted(suggestion_id=item.id, reply=reply.strip()),
+            *commands.issue_correction(
+                article, expected_version=expected_version, kind=kind, note=note, changes=[], suggestion_id=item.id
+            ),
+        ]
     if not note and note_required(item.category, kind):
         what = "factual correction" if item.category == "factual" else kind.replace("_", " ")
         raise InvalidCommand(

@@ -55,6 +55,12 @@ def comment_hidden(recorded: Recorded) -> None:
     Comment.objects.filter(id=event.comment_id).update(status=domain.HIDDEN, hidden_reason=event.reason)
 
 
+@handles("CommentRestored")
+def comment_restored(recorded: Recorded) -> None:
+    comment_id = recorded.event_as(domain.CommentRestored).comment_id
+    Comment.objects.filter(id=comment_id).update(status=domain.VISIBLE, hidden_reason="", flag_count=0)
+
+
 @handles("ModerationModeSet")
 def moderation_mode_set(recorded: Recorded) -> None:
     mode = recorded.event_as(domain.ModerationModeSet).mode

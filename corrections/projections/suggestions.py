@@ -9,8 +9,6 @@ reject, duplicate) live in ``projections/review.py``.
 
 from __future__ import annotations
 
-from django.db.models import F
-
 from ..domain import suggestions as domain
 from ..domain.events import Recorded
 from ..domain.remap import DELETED, INTACT
@@ -36,6 +34,7 @@ def suggestion_received(recorded: Recorded) -> None:
         status=domain.NEW,
         category=event.category,
         reporter_count=1,
+        priority=domain.priority(event.category, 1),
         exact=event.exact,
         prefix=event.prefix,
         suffix=event.suffix,
@@ -54,8 +53,13 @@ def suggestion_received(recorded: Recorded) -> None:
 
 @handles("SuggestionSeconded")
 def suggestion_seconded(recorded: Recorded) -> None:
-    Suggestion.objects.filter(id=recorded.event_as(domain.SuggestionSeconded).suggestion_id).update(
-        reporter_count=F("reporter_count") + 1, version=recorded.version
+    event = recorded.event_as(domain.SuggestionSeconded)
+    item = Suggestion.objects.filter(id=event.suggestion_id).only("category", "reporter_count").first()
+    if item is None:
+        return
+    readers = item.reporter_count + 1
+    Suggestion.objects.filter(id=item.id).update(
+        reporter_count=readers, priority=domain.priority(item.category, readers), version=recorded.version
     )
 
 

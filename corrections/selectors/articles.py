@@ -109,12 +109,15 @@ def article_diff(slug: str, from_version: int, to_version: int) -> VersionDiff:
 @dataclass(frozen=True)
 class HistoryEntry:
     version: int
+    number: int  # the text's own version, 1, 2, 3…: what readers see (comments and reports share the log)
     type: str
     kind: str
     note: str
     announced: bool
     recorded_at: Any
     diff: VersionDiff | None
+    #: A silent change the desk made by accepting a reader's report (a typo fixed without a public note).
+    reader_fix: bool = False
     origin: str = "editor"
     #: When the note of an unannounced edit was added after the fact (None: it came with the edit).
     note_added_at: Any = None
@@ -151,7 +154,7 @@ def article_history(slug: str) -> list[HistoryEntry]:
     answers = _answers_to_unannounced(article)
     entries: list[HistoryEntry] = []
     previous = ArticleState()
-    for recorded in _text_events(article):
+    for number, recorded in enumerate(_text_events(article), start=1):
         current = fold_text([recorded], state=previous)
         event = recorded.event
         note = getattr(event, "note", "") or ""
@@ -161,12 +164,14 @@ def article_history(slug: str) -> list[HistoryEntry]:
         entries.append(
             HistoryEntry(
                 version=recorded.version,
+                number=number,
                 type=recorded.type,
                 kind=kind,
                 note=note or late_note,
                 announced=bool(note or late_note) or recorded.type == "ArticlePublished",
                 recorded_at=recorded.recorded_at,
                 diff=diff_states(previous, current) if previous.exists else None,
+                reader_fix=bool(getattr(event, "suggestion_id", None)),
                 origin=getattr(event, "origin", "editor"),
                 note_added_at=answer.recorded_at if answer is not None and late_note else None,
                 waived=answer is not None and isinstance(answer.event, RevisionNoteWaived),

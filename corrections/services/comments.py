@@ -132,6 +132,14 @@ def comment_hide(*, comment_id: str, reason: str, meta: dict[str, Any]) -> Recor
 
 
 @transaction.atomic
+def comment_restore(*, comment_id: str, reason: str = "", meta: dict[str, Any]) -> Recorded:
+    """An editor shows a hidden comment again; both the hiding and this stay in the log."""
+    article, comment = _lock_comment(comment_id)
+    events = domain.restore(article.as_state(), _facts(comment), reason=reason)
+    return store.append(article.id, events, meta=meta)[0]
+
+
+@transaction.atomic
 def article_set_moderation(*, slug: str, mode: str, meta: dict[str, Any]) -> Recorded:
     """Choose pre- or post-moderation for one article, or ``default`` to follow the site setting."""
     article = lock_article(slug)

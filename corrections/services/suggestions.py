@@ -55,6 +55,31 @@ def _open_duplicate(article: Article, span: anchoring.Span, suggestion: str) -> 
     return next((row for row in candidates if domain.duplicate_key(span, row.suggestion) == key), None)
 
 
+def _ticket(suggestion_id: str, name: str, email: str) -> SuggestionTicket:
+    return SuggestionTicket.objects.create(
+        suggestion_id=suggestion_id, token=secrets.token_urlsafe(32), name=name.strip(), email=email.strip()
+    )
+
+
+def _submit_unanchored(
+    article: Article, suggestion: str, comment: str, category: str, name: str, email: str, meta: dict[str, Any]
+) -> Submitted:
+    """A request about the whole article ("write to us"): no quote, no anchor, never merged with another."""
+    suggestion_id = str(uuid.uuid4())
+    event = domain.SuggestionReceived(
+        suggestion_id=suggestion_id,
+        exact="",
+        start=0,
+        against_version=article.version,
+        suggestion=suggestion.strip(),
+        comment=comment.strip(),
+        category=category,
+    )
+    recorded = store.append(article.id, [event], meta=meta)[0]
+    ticket = _ticket(suggestion_id, name, email)
+    return Submitted(suggestion_id, ticket.token, domain.NEW, False, recorded)
+
+
 @transaction.atomic
 def suggestion_submit(
     *,
@@ -79,7 +104,8 @@ def suggestion_submit(
     followed through the diff to the current text (``SuggestionReanchored`` in
     the same append), and a passage gone since is recorded as outdated.
     ``end`` is accepted as part of the position selector but only ``start`` is
-    used, as a hint: the quote and its context decide.
+    used, as a hint: the quote and its context decide. With no ``exact`` the
+    report is about the whole article: it is recorded without an anchor.
     """
     domain.check_submission(exact=exact, suggestion=suggestion, comment=comment, category=category)
     if start is not None and end is not None and end < start:
@@ -87,6 +113,8 @@ def suggestion_submit(
     article = lock_article(slug)
     if article.status == Article.RETRACTED:
         raise ArticleRetractedError("This article has been retracted; it no longer takes corrections.")
+    if not exact.strip():
+        return _submit_unanchored(article, suggestion, comment, category, name, email, meta)
     seen = _text_seen(article, version)
     span = anchoring.resolve(seen, exact, prefix, suffix, start)
     # Keep the quote and its context as they stand in the text, so later re-anchoring does not depend
@@ -136,8 +164,6 @@ def suggestion_submit(
                 )
             )
     recorded = store.append(article.id, events, meta=meta)[0]
-    ticket = SuggestionTicket.objects.create(
-        suggestion_id=suggestion_id, token=secrets.token_urlsafe(32), name=name.strip(), email=email.strip()
-    )
+    ticket = _ticket(suggestion_id, name, email)
     status = Suggestion.objects.filter(id=suggestion_id).values_list("status", flat=True).get()
     return Submitted(suggestion_id, ticket.token, status, original is not None, recorded)

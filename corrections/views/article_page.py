@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from .. import selectors
 from ..domain import comments as domain
@@ -16,10 +18,12 @@ from ..domain.errors import NotFound
 from ..models import Article
 from ..selectors import comments as comment_selectors
 
+#: The thank-you after a comment form travels in a one-time message with this tag, not in the URL.
+NOTICE_TAG = "comment-notice"
 NOTICES = {
-    "posted": "Thank you. Your comment is posted.",
-    "pending": "Thank you. Your comment will appear once an editor approves it.",
-    "flagged": "Thank you. An editor will look at that comment.",
+    "posted": _("Thank you. Your comment is posted."),
+    "pending": _("Thank you. Your comment will appear once an editor approves it."),
+    "flagged": _("Thank you. An editor will look at that comment."),
 }
 
 
@@ -48,12 +52,18 @@ class CommentForm(forms.Form):
         return data
 
 
+def _last_notice(request: HttpRequest) -> str | None:
+    """The latest thank-you from a comment form (reading the messages uses them up)."""
+    notices = [str(m) for m in messages.get_messages(request) if NOTICE_TAG in m.tags]
+    return notices[-1] if notices else None
+
+
 def comment_context(request: HttpRequest, article: Article, form: CommentForm | None = None) -> dict[str, Any]:
     """What ``_article_comments.html`` needs."""
     return {
         "comments": comment_selectors.comment_section(article, request.GET.get("comments")),
         "comment_form": form or CommentForm(user=request.user),
-        "comment_notice": NOTICES.get(request.GET.get("comment", "")),
+        "comment_notice": _last_notice(request),
     }
 
 

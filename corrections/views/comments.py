@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -19,11 +20,13 @@ from ..domain.errors import DomainError, NotFound
 from ..services import comments as services
 from ..services.meta import request_meta
 from ..throttles import CommentFlagThrottle, CommentThrottle
-from .article_page import CommentForm, article_page
+from .article_page import NOTICE_TAG, NOTICES, CommentForm, article_page
 
 
-def _back_to(slug: str, notice: str, anchor: str) -> HttpResponse:
-    return redirect(f"{reverse('corrections:article', args=[slug])}?comment={notice}#{anchor}")
+def _back_to(request: HttpRequest, slug: str, notice: str, anchor: str) -> HttpResponse:
+    """Back to the article with a one-time thank-you: a clean URL, so a reload shows it no more."""
+    messages.success(request, NOTICES[notice], extra_tags=NOTICE_TAG)
+    return redirect(f"{reverse('corrections:article', args=[slug])}#{anchor}")
 
 
 def _refused(request: HttpRequest, slug: str, form: CommentForm, status: int, retry_after: int = 0) -> HttpResponse:
@@ -66,8 +69,8 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
         return _refused(request, slug, form, 422)
     event = recorded.event_as(domain.CommentPosted)
     if event.pending:
-        return _back_to(slug, "pending", "comments")
-    return _back_to(slug, "posted", f"comment-{event.comment_id}")
+        return _back_to(request, slug, "pending", "comments")
+    return _back_to(request, slug, "posted", f"comment-{event.comment_id}")
 
 
 @require_POST
@@ -91,4 +94,4 @@ def comment_flag(request: HttpRequest, slug: str, comment_id: str) -> HttpRespon
         )
     except NotFound as error:
         raise Http404(error.message) from error
-    return _back_to(slug, "flagged", f"comment-{comment_id}")
+    return _back_to(request, slug, "flagged", f"comment-{comment_id}")

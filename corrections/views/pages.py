@@ -32,8 +32,10 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
 
 def corrections_index(request: HttpRequest) -> HttpResponse:
     """Every public correction, newest first, each linked to its article (50 a page)."""
-    page = Paginator(transparency.public_corrections(), 50).get_page(request.GET.get("page"))
-    return render(request, "corrections/corrections.html", {"page_obj": page})
+    filters = transparency.CorrectionFilters.from_query(request.GET)
+    page = Paginator(transparency.public_corrections(filters), 50).get_page(request.GET.get("page"))
+    context = {"page_obj": page, "filters": filters, "kinds": transparency.FILTER_KINDS}
+    return render(request, "corrections/corrections.html", context)
 
 
 def suggestion_status(request: HttpRequest, token: str) -> HttpResponse:
