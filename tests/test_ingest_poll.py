@@ -175,3 +175,15 @@ def test_the_beat_task_polls_due_sources(newsroom: Newsroom) -> None:
     add_source(newsroom, "feed", "/feed.xml")
     poll_due_sources.delay()
     assert Article.objects.count() == 2
+
+
+def test_an_old_article_is_rechecked_rarely(newsroom: Newsroom) -> None:
+    """An article's age runs from its publication: one published days ago is not fetched again an hour later."""
+    source = add_source(newsroom, "feed", "/feed.xml")
+    poll(source)
+    assert (
+        TrackedPage.objects.filter(first_seen_at__year=2026, first_seen_at__month=11, first_seen_at__day=20).count()
+        == 2
+    )
+    TrackedPage.objects.update(last_checked_at=timezone.now() - timedelta(hours=1))
+    assert poll(source).fetched == 0
