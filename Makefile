@@ -26,8 +26,8 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
-	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/mypy
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=tests.settings $(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -38,6 +38,7 @@ test: lint
 
 bench: install
 	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(PY) bench/run.py
+	$(PY) bench/anchoring_eval.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles sent-mail .pytest_cache .mypy_cache celerybeat-schedule*

@@ -20,6 +20,7 @@ class CorrectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            checks,  # noqa: F401  registers the deployment checks
             registry,
             tasks,  # noqa: F401  services enqueue by name: eager mode runs only the tasks Celery knows
         )

@@ -123,6 +123,7 @@ class Suggestion(models.Model):
 
     STATUSES = [(s, s.capitalize()) for s in ("new", "assigned", "accepted", "rejected", "duplicate")]
     CATEGORIES = [(c, c.capitalize()) for c in ("typo", "factual", "clarification", "other")]
+    ANCHOR_STATES = [(s, s.capitalize()) for s in ("intact", "edited", "deleted")]
 
     id = models.UUIDField(primary_key=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
@@ -133,15 +134,30 @@ class Suggestion(models.Model):
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_suggestions"
     )
     reporter_count = models.PositiveIntegerField(default=1)
-    exact = models.TextField(help_text="The text the reader selected.")
+    exact = models.TextField(help_text="The text the reader selected, as it stood in the version they saw.")
     prefix = models.TextField(blank=True)
     suffix = models.TextField(blank=True)
-    start = models.PositiveIntegerField(help_text="Where the selection starts in the text of against_version.")
-    end = models.PositiveIntegerField()
+    start = models.PositiveIntegerField(help_text="Where the passage starts in the current text.")
+    end = models.PositiveIntegerField(help_text="Where the passage ends in the current text.")
+    current_exact = models.TextField(
+        blank=True, help_text="The passage as it stands in the current text (empty once deleted)."
+    )
+    anchor_state = models.CharField(
+        max_length=8,
+        choices=ANCHOR_STATES,
+        default="intact",
+        db_index=True,
+        help_text="What revisions did to the passage: intact (perhaps moved), edited, or deleted.",
+    )
+    probably_resolved = models.BooleanField(
+        default=False, help_text="The passage was edited and the reader's proposed text now stands there."
+    )
     against_version = models.PositiveIntegerField(help_text="The article version the reader saw.")
     suggestion = models.TextField(blank=True, help_text="The replacement the reader proposed.")
     comment = models.TextField(blank=True)
-    outdated = models.BooleanField(default=False, help_text="The selected text is no longer in the article.")
+    outdated = models.BooleanField(
+        default=False, help_text="The selected passage is no longer in the article (anchor state deleted)."
+    )
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
@@ -171,6 +187,10 @@ class Suggestion(models.Model):
             suggestion=self.suggestion,
             assignee_id=self.assignee_id,
             duplicate_of=str(self.duplicate_of_id) if self.duplicate_of_id else None,
+            end=self.end,
+            current_exact=self.current_exact,
+            anchor_state=self.anchor_state,
+            probably_resolved=self.probably_resolved,
         )
 
 

@@ -1,9 +1,9 @@
 """What runs inside every append, and in what order: the one list of projectors and reactors.
 
 ``CorrectionsConfig.ready()`` calls ``install()``; nothing registers itself by
-being imported. Projectors run in the order listed (an event handled by two
-projectors, e.g. ``ArticleRevised``, updates the article's body before the
-suggestions are re-anchored against it), then the reactors.
+being imported. Projectors run in the order listed (the article's body is
+updated before a suggestion received in the same append reads it), then the
+reactors.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ PROJECTORS = [
     review.suggestion_marked_duplicate,
     suggestions.suggestion_received,
     suggestions.suggestion_seconded,
-    suggestions.suggestions_reanchor,  # after article_text: it reads the new body
+    suggestions.suggestion_reanchored,
     unannounced.unannounced_edit_detected,
     unannounced.revision_note_added,
     unannounced.revision_note_waived,

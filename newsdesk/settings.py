@@ -280,7 +280,7 @@ NOTIFY_RELAY_GRACE_SECONDS = env_int("NOTIFY_RELAY_GRACE_SECONDS", 30)
 # mid-task, a web process killed mid-hand-off) is handed over again; a second copy of a task that
 # did run finds the row sent and does nothing, so erring short costs a no-op, not an e-mail.
 NOTIFY_REENQUEUE_SECONDS = env_int("NOTIFY_REENQUEUE_SECONDS", 60)
-NOTIFY_RELAY_SECONDS = env_int("NOTIFY_RELAY_SECONDS", 60)
+NOTIFY_RELAY_SECONDS = env_int("NOTIFY_RELAY_SECONDS", 30)
 
 # --- Celery -----------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")

@@ -505,10 +505,10 @@ def test_the_desk_gets_one_daily_digest_of_the_suggestions_since_the_last(
 
 
 def test_beat_runs_the_relay_and_the_digest(settings: Any) -> None:
-    """The beat schedule names tasks the worker knows: the relay every minute, the digest once a day."""
+    """The beat schedule names tasks the worker knows: the relay every 30 seconds, the digest once a day."""
     from newsdesk.celery import app
 
     schedule = settings.CELERY_BEAT_SCHEDULE
-    assert schedule["notifications-relay"]["schedule"] == 60.0
+    assert schedule["notifications-relay"]["schedule"] == 30.0
     assert {entry["task"] for entry in schedule.values()} <= set(app.tasks)
     assert deliver_notification.acks_late and deliver_notification.max_retries >= 1

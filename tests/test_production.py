@@ -35,7 +35,8 @@ def production_env(tmp_path: Path) -> dict[str, str]:
             name, _, value = line.partition("=")
             env[name] = value
     env["SECRET_KEY"] = secrets.token_urlsafe(50)
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    # Checks never connect: a PostgreSQL URL is enough, as in production.
+    env["DATABASE_URL"] = "postgres://newsdesk_app:secret@127.0.0.1:5432/newsdesk_checks"
     return env
 
 
@@ -55,6 +56,16 @@ def test_check_deploy_is_clean_with_the_documented_production_environment(tmp_pa
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_names_a_forgotten_broker_desk_address_or_sqlite(tmp_path: Path) -> None:
+    """An operator who forgets the broker, the desk's address or PostgreSQL is told by check --deploy."""
+    env = production_env(tmp_path)
+    env.update(CELERY_BROKER_URL="", DESK_EMAIL="", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    for check_id in ["newsdesk.W001", "newsdesk.W002", "newsdesk.W003"]:
+        assert check_id in result.stderr
 
 
 def test_every_https_setting_is_read_from_the_environment(tmp_path: Path) -> None:

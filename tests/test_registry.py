@@ -23,7 +23,7 @@ def test_every_declared_projector_is_in_the_registry_once() -> None:
 
 
 def test_the_installed_order_is_the_registry_order() -> None:
-    """The article's text is projected before the suggestions are re-anchored against it, and the outbox reacts."""
-    revised = projections.PROJECTORS["ArticleRevised"]
-    assert revised.index(articles.article_text) < revised.index(suggestions.suggestions_reanchor)
+    """Text changes touch only the article's projection (re-anchoring is an event of its own), and the outbox reacts."""
+    assert projections.PROJECTORS["ArticleRevised"] == [articles.article_text]
+    assert projections.PROJECTORS["SuggestionReanchored"] == [suggestions.suggestion_reanchored]
     assert store.REACTORS == [notifications.react]

@@ -289,3 +289,54 @@ def test_event_log_search_finds_an_articles_stream(browser: Client, publish: Any
     article_id = Article.objects.get(slug=article).id
     response = browser.get(f"/admin/corrections/event/?q={article_id}")
     assert [str(e.stream_id) for e in response.context["cl"].result_list] == [str(article_id)]
+
+
+def test_the_review_page_shows_what_revisions_did_and_closes_a_fixed_item_in_one_click(
+    browser: Client, desk: Any, article: str
+) -> None:
+    """A passage the editors already fixed shows as edited with its diff, and one click closes the report."""
+    item = report(article, "Jon Smith", "John Smith")
+    fixed = Article.objects.get(slug=article).body.replace("Jon Smith", "John Smith")
+    article_revise(slug=article, expected_version=version_of(article), body=fixed, meta=actor_meta(desk))
+    html = page(browser.get(f"{QUEUE}{item}/change/"))
+    assert 'id="anchor-state">Edited · <strong>probably resolved</strong>' in html
+    assert "<del>Jon</del><ins>John</ins>" in html and 'id="close-resolved-form"' in html
+    assert "The passage: edited, probably resolved" in html
+    corrections = Event.objects.filter(type="CorrectionIssued").count()
+    response = browser.post(
+        f"{QUEUE}{item}/close_resolved/", {"expected_version": version_of(article), "reply": "Thanks!"}, follow=True
+    )
+    assert "Closed: a revision had already made the reader's fix." in messages_of(response)
+    assert Suggestion.objects.get(id=item).status == "accepted"
+    assert Event.objects.filter(type="CorrectionIssued").count() == corrections
+
+
+def test_the_queue_filters_by_what_happened_to_the_passage(browser: Client, desk: Any, article: str) -> None:
+    """Editors can list only the reports whose passage was edited, deleted or is probably resolved."""
+    kept = report(article, "harbour bridge", "harbor bridge")
+    fixed = report(article, "Jon Smith", "John Smith")
+    gone = report(article, "since 2019", "since 2018")
+    body = Article.objects.get(slug=article).body.replace("Jon Smith", "John Smith")
+    body = body.replace("\n\nResidents have campaigned for a new bridge since 2019.", "")
+    article_revise(slug=article, expected_version=version_of(article), body=body, meta=actor_meta(desk))
+
+    def listed(query: str) -> set[str]:
+        return {str(row.pk) for row in browser.get(QUEUE + query).context["cl"].result_list}
+
+    assert listed("?anchor_state__exact=intact") == {kept}
+    assert listed("?anchor_state__exact=edited") == {fixed}
+    assert listed("?anchor_state__exact=deleted") == {gone}
+    assert listed("?probably_resolved__exact=1") == {fixed}
+
+
+def test_bulk_close_of_items_a_revision_already_fixed(browser: Client, desk: Any, article: str) -> None:
+    """The bulk action closes the probably-resolved items among those selected and leaves the others open."""
+    fixed = report(article, "Jon Smith", "John Smith")
+    other = report(article, "harbour bridge", "harbor bridge")
+    body = Article.objects.get(slug=article).body.replace("Jon Smith", "John Smith")
+    article_revise(slug=article, expected_version=version_of(article), body=body, meta=actor_meta(desk))
+    response = browser.post(
+        QUEUE, {"action": "close_probably_resolved", "_selected_action": [fixed, other]}, follow=True
+    )
+    assert "1 suggestion closed as already fixed. 1 skipped" in " ".join(messages_of(response))
+    assert Suggestion.objects.get(id=fixed).status == "accepted" and Suggestion.objects.get(id=other).status == "new"

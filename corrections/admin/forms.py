@@ -7,6 +7,7 @@ from typing import Any, ClassVar, cast
 from django import forms
 from django.utils.text import Truncator
 
+from ..domain.errors import InvalidCommand
 from ..domain.events import CORRECTION_KINDS
 from ..domain.review import default_kind
 from ..models import Suggestion
@@ -78,6 +79,34 @@ class AcceptForm(ReviewForm):
         return f"Accepted: the article is corrected (now version {recorded[-1].version})."
 
 
+class CloseResolvedForm(ReviewForm):
+    """One click for an item whose passage a revision already changed to the reader's fix."""
+
+    action = "close_resolved"
+    reply = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        initial="Thank you: the article has been corrected.",
+        help_text="To the reader.",
+    )
+    expected_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    @classmethod
+    def blank(cls, item: Suggestion) -> ReviewForm:
+        return cls(item=item, initial={"expected_version": item.article.version})
+
+    def perform(self, *, meta: dict[str, Any]) -> str:
+        if not self.item.probably_resolved:
+            raise InvalidCommand("This suggestion is not marked probably resolved; review it with Accept.")
+        review_services.suggestion_accept(
+            suggestion_id=self.item.id,
+            expected_version=self.cleaned_data["expected_version"],
+            reply=self.cleaned_data["reply"],
+            meta=meta,
+        )
+        return "Closed: a revision had already made the reader's fix."
+
+
 class RejectFields(forms.Form):
     """The reason and the reply of a rejection: one suggestion's, or many at once (the bulk action)."""
 
@@ -128,7 +157,7 @@ class AssignForm(ReviewForm):
 
 #: The review page's forms, in the order it shows them.
 REVIEW_FORMS: dict[str, type[ReviewForm]] = {
-    form.action: form for form in (AcceptForm, RejectForm, DuplicateForm, AssignForm)
+    form.action: form for form in (AcceptForm, CloseResolvedForm, RejectForm, DuplicateForm, AssignForm)
 }
 
 

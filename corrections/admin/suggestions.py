@@ -41,21 +41,23 @@ class SuggestionAdmin(ReadOnlyAdmin):
         "priority",
         "reporter_count",
         "assignee",
-        "outdated",
+        "anchor_state",
+        "probably_resolved",
         "received_at",
     )
     list_display_links = ("selection",)
     list_filter = (
         "status",
         "category",
-        "outdated",
+        "anchor_state",
+        "probably_resolved",
         ("assignee", admin.RelatedOnlyFieldListFilter),
         ("article", admin.RelatedOnlyFieldListFilter),
     )
     search_fields = ("exact", "suggestion", "comment", "reply", "article__title", "article__slug")
     list_select_related = ("article", "assignee")
     date_hierarchy = "received_at"
-    actions = ["assign_to_me", "mark_duplicates_of_oldest", "reject_selected"]
+    actions = ["assign_to_me", "close_probably_resolved", "mark_duplicates_of_oldest", "reject_selected"]
     change_list_template = "admin/corrections/suggestion/change_list.html"
 
     def has_desk_permission(self, request: HttpRequest) -> bool:
@@ -195,6 +197,9 @@ class SuggestionAdmin(ReadOnlyAdmin):
                 for action in REVIEW_FORMS
             },
             "can_review": is_editor(request.user) and review.item.status in OPEN_STATUSES,
+            "can_close_resolved": is_editor(request.user)
+            and review.item.status in OPEN_STATUSES
+            and review.item.probably_resolved,
             "is_open": review.item.status in OPEN_STATUSES,
             "has_view_permission": True,
             "article_log_url": reverse("admin:corrections_article_change", args=[review.item.article_id]),
@@ -218,6 +223,24 @@ class SuggestionAdmin(ReadOnlyAdmin):
                 skipped += 1  # e.g. already assigned to me
         skipped += queryset.exclude(status__in=OPEN_STATUSES).count()
         self._report(request, done, skipped, "assigned to you")
+
+    @admin.action(permissions=["desk"], description="Close selected items a revision already fixed")
+    def close_probably_resolved(self, request: HttpRequest, queryset: QuerySet[Suggestion]) -> None:
+        """Accept the open, probably-resolved items: the text already has their fix, so nothing else is written."""
+        done, skipped = 0, 0
+        for item in queryset.select_related("article"):
+            if item.status not in OPEN_STATUSES or not item.probably_resolved:
+                skipped += 1
+                continue
+            try:
+                # No text changes here, so the version the desk sees now is the one to guard with.
+                review_services.suggestion_accept(
+                    suggestion_id=item.id, expected_version=item.article.version, meta=request_meta(request)
+                )
+                done += 1
+            except DomainError:
+                skipped += 1
+        self._report(request, done, skipped, "closed as already fixed")
 
     @admin.action(permissions=["desk"], description="Mark selected as duplicates of the oldest selected")
     def mark_duplicates_of_oldest(self, request: HttpRequest, queryset: QuerySet[Suggestion]) -> None:
@@ -265,7 +288,7 @@ class SuggestionAdmin(ReadOnlyAdmin):
     def _report(self, request: HttpRequest, done: int, skipped: int, what: str) -> None:
         text = f"{done} suggestion{'s' if done != 1 else ''} {what}."
         if skipped:
-            text += f" {skipped} skipped (already resolved or unchanged)."
+            text += f" {skipped} skipped (already resolved, unchanged or not probably resolved)."
         if done:
             messages.success(request, text)
         else:

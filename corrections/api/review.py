@@ -43,6 +43,27 @@ class SuggestionSerializer(serializers.ModelSerializer):
     assignee = serializers.CharField(source="assignee.username", allow_null=True, read_only=True, default=None)
     duplicate_of = serializers.UUIDField(source="duplicate_of_id", allow_null=True, read_only=True)
     url = serializers.SerializerMethodField()
+    exact = serializers.CharField(
+        source="current_exact",
+        read_only=True,
+        help_text="The passage as it stands in the current text, between start and end (empty once deleted).",
+    )
+    quote = serializers.CharField(
+        source="exact", read_only=True, help_text="The reader's selection, as it stood in against_version."
+    )
+    start = serializers.IntegerField(read_only=True, help_text="Where the passage starts in the current text.")
+    end = serializers.IntegerField(read_only=True, help_text="Where the passage ends in the current text.")
+    prefix = serializers.CharField(read_only=True, help_text="Text just before the passage, in the current text.")
+    suffix = serializers.CharField(read_only=True, help_text="Text just after the passage, in the current text.")
+    anchor_state = serializers.ChoiceField(
+        choices=[state for state, _ in Suggestion.ANCHOR_STATES],
+        read_only=True,
+        help_text="What revisions did to the passage: intact (perhaps moved), edited, or deleted (outdated).",
+    )
+    probably_resolved = serializers.BooleanField(
+        read_only=True, help_text="Edited, and the reader's proposed text now stands there: close it in one step."
+    )
+    outdated = serializers.BooleanField(read_only=True, help_text="True exactly when anchor_state is deleted.")
 
     class Meta:
         model = Suggestion
@@ -60,6 +81,9 @@ class SuggestionSerializer(serializers.ModelSerializer):
             "suffix",
             "start",
             "end",
+            "anchor_state",
+            "probably_resolved",
+            "quote",
             "against_version",
             "suggestion",
             "comment",
@@ -112,9 +136,14 @@ class SuggestionDetailSerializer(SuggestionSerializer):
     )
     related = RelatedSerializer(many=True, read_only=True, help_text="Items overlapping this one, and its duplicates.")
     history = HistoryEventSerializer(many=True, read_only=True, help_text="Every event about this item.")
+    quote_diff = DiffOpSerializer(
+        many=True,
+        read_only=True,
+        help_text="Word diff from the reader's selection to the passage now; empty unless anchor_state is edited.",
+    )
 
     class Meta(SuggestionSerializer.Meta):
-        fields = [*SuggestionSerializer.Meta.fields, "context", "related", "history"]
+        fields = [*SuggestionSerializer.Meta.fields, "context", "related", "history", "quote_diff"]
 
     def to_representation(self, review: selectors.ReviewItem) -> dict[str, Any]:
         data = super().to_representation(review.item)
@@ -122,6 +151,7 @@ class SuggestionDetailSerializer(SuggestionSerializer):
         data["context"] = SelectionContextSerializer(review.context).data if review.context else None
         data["related"] = RelatedSerializer(review.related, many=True).data
         data["history"] = HistoryEventSerializer(review.history, many=True).data
+        data["quote_diff"] = DiffOpSerializer(review.quote_diff, many=True).data
         return data
 
 
@@ -234,7 +264,11 @@ class SuggestionFilter(django_filters.FilterSet):
         method="filter_assignee", help_text="An editor's username or id, `me`, or `none` for unassigned items."
     )
     open = django_filters.BooleanFilter(method="filter_open", help_text="true: new or assigned items only.")
-    outdated = django_filters.BooleanFilter()
+    outdated = django_filters.BooleanFilter(help_text="true: the passage is gone (anchor_state deleted).")
+    anchor_state = django_filters.MultipleChoiceFilter(
+        choices=Suggestion.ANCHOR_STATES, help_text="intact, edited or deleted; repeat for several."
+    )
+    probably_resolved = django_filters.BooleanFilter(help_text="true: the reader's fix now stands in the text.")
     ordering = django_filters.OrderingFilter(
         fields=["received_at", "resolved_at", "priority", "reporter_count", "status", "category"],
         help_text="Prefix with - for descending, e.g. -reporter_count. Default: -priority,received_at.",
@@ -242,7 +276,7 @@ class SuggestionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Suggestion
-        fields = ["status", "category", "article", "assignee", "open", "outdated"]
+        fields = ["status", "category", "article", "assignee", "open", "outdated", "anchor_state", "probably_resolved"]
 
     def filter_assignee(self, queryset: QuerySet[Suggestion], name: str, value: str) -> QuerySet[Suggestion]:
         if value == "none":

@@ -1,43 +1,24 @@
 """Text anchoring: resolve a W3C TextQuoteSelector (plus an optional position hint) to one span.
 
 A browser's selection does not always keep the text's white space as it is
-stored (line breaks become spaces, runs collapse), so matching is done on a
-white-space-folded copy of the text with a map back to the original offsets.
+stored (line breaks become spaces, runs collapse), and quotes, dashes and
+special spaces differ between the page a reader saw and the stored text, so
+matching is done on a folded copy of the text (``typography.fold``) with a map
+back to the original offsets.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .errors import SelectionAmbiguous, SelectionNotFound
-
-_SPACE = re.compile(r"\s+")
+from .typography import fold, folded
 
 
 @dataclass(frozen=True)
 class Span:
     start: int
     end: int
-
-
-def _fold(text: str) -> tuple[str, list[int]]:
-    """Collapse each run of white space to one space; return the folded text and each char's origin."""
-    out: list[str] = []
-    origin: list[int] = []
-    pos = 0
-    for match in _SPACE.finditer(text):
-        for i in range(pos, match.start()):
-            out.append(text[i])
-            origin.append(i)
-        out.append(" ")
-        origin.append(match.start())
-        pos = match.end()
-    for i in range(pos, len(text)):
-        out.append(text[i])
-        origin.append(i)
-    origin.append(len(text))  # one past the end, for spans that reach it
-    return "".join(out), origin
 
 
 def _common_suffix(a: str, b: str) -> int:
@@ -56,15 +37,16 @@ def _common_prefix(a: str, b: str) -> int:
 
 def resolve(text: str, exact: str, prefix: str = "", suffix: str = "", start: int | None = None) -> Span:
     """Find the one span of ``text`` the selector means, or say clearly why there is none."""
-    folded, origin = _fold(text)
-    needle = _SPACE.sub(" ", exact).strip()
+    folding = fold(text)
+    haystack = folding.text
+    needle = folded(exact).strip()
     if not needle:
         raise SelectionNotFound("The selected text is empty.")
     hits: list[int] = []
-    i = folded.find(needle)
+    i = haystack.find(needle)
     while i != -1:
         hits.append(i)
-        i = folded.find(needle, i + 1)
+        i = haystack.find(needle, i + 1)
     if not hits:
         raise SelectionNotFound(
             "The selected text was not found in this version of the article. "
@@ -72,7 +54,7 @@ def resolve(text: str, exact: str, prefix: str = "", suffix: str = "", start: in
         )
 
     def span(hit: int) -> Span:
-        return Span(origin[hit], origin[hit + len(needle) - 1] + 1)
+        return Span(*folding.span(hit, hit + len(needle)))
 
     if len(hits) == 1:
         return span(hits[0])
@@ -82,10 +64,12 @@ def resolve(text: str, exact: str, prefix: str = "", suffix: str = "", start: in
             if span(hit).start == start:
                 return span(hit)
 
-    fprefix = _SPACE.sub(" ", prefix)
-    fsuffix = _SPACE.sub(" ", suffix)
+    fprefix = folded(prefix)
+    fsuffix = folded(suffix)
     scores = [
-        _common_suffix(folded[:hit], fprefix) + _common_prefix(folded[hit + len(needle) :], fsuffix) for hit in hits
+        _common_suffix(haystack[max(0, hit - len(fprefix)) : hit], fprefix)
+        + _common_prefix(haystack[hit + len(needle) : hit + len(needle) + len(fsuffix)], fsuffix)
+        for hit in hits
     ]
     best = max(scores)
     leaders = [hit for hit, score in zip(hits, scores, strict=True) if score == best]

@@ -43,6 +43,29 @@ class SuggestionReceived(Event):
 
 @event
 @dataclass(frozen=True)
+class SuggestionReanchored(Event):
+    """The text changed under an open report: where its passage stands now, and what happened to it.
+
+    ``state`` is ``intact`` (the same text, perhaps moved), ``edited`` (changed;
+    ``probably_resolved`` when the reader's fix now stands there) or ``deleted``
+    (gone: the report is outdated). ``exact``, ``prefix`` and ``suffix`` are the
+    passage and its context in the new text; the reader's own selector stays in
+    ``SuggestionReceived``.
+    """
+
+    suggestion_id: str
+    state: str
+    start: int
+    end: int
+    exact: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    probably_resolved: bool = False
+    how: str = "diff"  # "diff": mapped through the revision's diff; "moved": found where text was inserted
+
+
+@event
+@dataclass(frozen=True)
 class SuggestionSeconded(Event):
     """Another reader reported the same span with the same fix: one queue item, one more reporter."""
 

@@ -1,9 +1,10 @@
 """Suggestion projections: the editors' queue items (``Suggestion``) as readers create them.
 
-A report is anchored in the article's current text; when the text changes, the
-open items are re-anchored (new offsets) or marked outdated (their text is
-gone). The editors' transitions (assign, accept, reject, duplicate) live in
-``projections/review.py``.
+A report is anchored in the article's current text. When the text changes, the
+command that changed it appends ``SuggestionReanchored`` for each open item
+whose passage moved or changed (``domain/reanchoring.py``); this projection
+only records what those events say. The editors' transitions (assign, accept,
+reject, duplicate) live in ``projections/review.py``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.db.models import F
 
 from ..domain import suggestions as domain
 from ..domain.events import Recorded
+from ..domain.remap import DELETED, INTACT
 from ..models import Article, Suggestion
 from . import handles
 
@@ -19,9 +21,15 @@ from . import handles
 @handles("SuggestionReceived")
 def suggestion_received(recorded: Recorded) -> None:
     event = recorded.event_as(domain.SuggestionReceived)
+    start, end = event.start, event.start + len(event.exact)
     # Projections run in log order, so the article row holds the text as it stood at this event.
     body = Article.objects.filter(id=recorded.stream_id).values_list("body", flat=True).first() or ""
-    span = domain.reanchor(body, exact=event.exact, prefix=event.prefix, suffix=event.suffix, hint=event.start)
+    if body[start:end] != event.exact:
+        # Made against an older version: a SuggestionReanchored follows in the same append. Reports
+        # recorded before those events existed are found again by their quote and context.
+        span = domain.reanchor(body, exact=event.exact, prefix=event.prefix, suffix=event.suffix, hint=event.start)
+        start, end = (span.start, span.end) if span else (start, start)
+    gone = body[start:end] == "" and event.exact != ""
     Suggestion.objects.create(
         id=event.suggestion_id,
         article_id=recorded.stream_id,
@@ -31,12 +39,14 @@ def suggestion_received(recorded: Recorded) -> None:
         exact=event.exact,
         prefix=event.prefix,
         suffix=event.suffix,
-        start=span.start if span else event.start,
-        end=span.end if span else event.start + len(event.exact),
+        start=start,
+        end=end,
+        current_exact=body[start:end],
+        anchor_state=DELETED if gone else INTACT,
         against_version=event.against_version,
         suggestion=event.suggestion,
         comment=event.comment,
-        outdated=span is None,
+        outdated=gone,
         received_at=recorded.recorded_at,
         version=recorded.version,
     )
@@ -49,15 +59,17 @@ def suggestion_seconded(recorded: Recorded) -> None:
     )
 
 
-@handles("ArticleRevised", "CorrectionIssued", "ArticleRetracted")
-def suggestions_reanchor(recorded: Recorded) -> None:
-    """Move the article's open items onto the new text, or mark them outdated (registered after the article's)."""
-    body = Article.objects.filter(id=recorded.stream_id).values_list("body", flat=True).first() or ""
-    items = Suggestion.objects.filter(article_id=recorded.stream_id, status__in=domain.OPEN_STATUSES)
-    for item in items.only("id", "exact", "prefix", "suffix", "start", "end", "outdated"):
-        span = domain.reanchor(body, exact=item.exact, prefix=item.prefix, suffix=item.suffix, hint=item.start)
-        if span is None:
-            if not item.outdated:
-                Suggestion.objects.filter(id=item.id).update(outdated=True)
-        elif (span.start, span.end, False) != (item.start, item.end, item.outdated):
-            Suggestion.objects.filter(id=item.id).update(start=span.start, end=span.end, outdated=False)
+@handles("SuggestionReanchored")
+def suggestion_reanchored(recorded: Recorded) -> None:
+    event = recorded.event_as(domain.SuggestionReanchored)
+    Suggestion.objects.filter(id=event.suggestion_id).update(
+        start=event.start,
+        end=event.end,
+        current_exact=event.exact,
+        prefix=event.prefix,
+        suffix=event.suffix,
+        anchor_state=event.state,
+        probably_resolved=event.probably_resolved,
+        outdated=event.state == DELETED,
+        version=recorded.version,
+    )

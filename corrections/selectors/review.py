@@ -12,7 +12,8 @@ from django.db.models import Count, Q, QuerySet
 from ..domain import diff as text_diff
 from ..domain import review
 from ..domain.errors import NotFound
-from ..domain.suggestions import OPEN_STATUSES, STATUSES, reanchor
+from ..domain.remap import DELETED, EDITED
+from ..domain.suggestions import STATUSES, reanchor
 from ..models import Event, Suggestion
 from .articles import PUBLIC_DATA
 
@@ -51,8 +52,13 @@ def counts_by_status(queryset: QuerySet[Suggestion] | None = None) -> dict[str, 
 
 
 def current_span(body: str, row: Suggestion) -> tuple[int, int] | None:
-    """Where the item's selection is in the text now; None if it is no longer there (outdated)."""
-    span = reanchor(body, exact=row.exact, prefix=row.prefix, suffix=row.suffix, hint=row.start)
+    """Where the item's passage is in the text now (kept by ``SuggestionReanchored``); None once deleted."""
+    if row.anchor_state == DELETED:
+        return None
+    if body[row.start : row.end] == row.current_exact:
+        return (row.start, row.end)
+    # An item closed before the last revision keeps where it was then: find its text again.
+    span = reanchor(body, exact=row.current_exact or row.exact, prefix=row.prefix, suffix=row.suffix, hint=row.start)
     return (span.start, span.end) if span else None
 
 
@@ -86,6 +92,7 @@ class ReviewItem:
     outdated: bool
     related: list[Related]
     history: list[Event]
+    quote_diff: list[text_diff.DiffOp]  # the reader's selection → the passage now (empty unless edited)
 
 
 def selection_context(body: str, span: tuple[int, int], replacement: str) -> SelectionContext:
@@ -135,13 +142,14 @@ def suggestion_review(suggestion_id: uuid.UUID | str) -> ReviewItem:
     row = suggestion_get(suggestion_id)
     span = current_span(row.article.body, row)
     context = selection_context(row.article.body, span, row.suggestion) if span is not None else None
+    edited = row.anchor_state == EDITED
     return ReviewItem(
         item=row,
         context=context,
-        # Once accepted, the selection is replaced in the text by design: that is not "outdated".
-        outdated=row.outdated or (span is None and row.status in OPEN_STATUSES),
+        outdated=row.anchor_state == DELETED,
         related=_related(row, span),
         history=suggestion_history(row),
+        quote_diff=text_diff.diff_words(row.exact, row.current_exact) if edited else [],
     )
 
 

@@ -9,10 +9,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from .. import store
-from ..domain import commands
+from ..domain import commands, reanchoring
 from ..domain.errors import NotFound, SlugTaken
-from ..domain.events import Recorded
-from ..models import Article
+from ..domain.events import Event, Recorded
+from ..domain.remap import DELETED
+from ..domain.suggestions import OPEN_STATUSES
+from ..models import Article, Suggestion
 
 
 def lock_article(slug: str) -> Article:
@@ -23,6 +25,14 @@ def lock_article(slug: str) -> Article:
     store.lock_head(article.id)
     article.refresh_from_db()
     return article
+
+
+def with_reanchoring(article: Article, events: Sequence[Event]) -> list[Event]:
+    """The command's events, then a ``SuggestionReanchored`` for each open report its text change moves or changes."""
+    if not any(event.changes_text for event in events):
+        return list(events)
+    rows = Suggestion.objects.filter(article_id=article.id, status__in=OPEN_STATUSES).exclude(anchor_state=DELETED)
+    return reanchoring.with_reanchoring(article.as_state(), events, [row.as_state() for row in rows])
 
 
 def article_publish(*, slug: str, title: str, body: str, byline: str = "", meta: dict[str, Any]) -> Recorded:
@@ -53,7 +63,7 @@ def article_revise(
     events = commands.revise(
         article.as_state(), expected_version=expected_version, title=title, body=body, note=note, origin=origin
     )
-    return store.append(article.id, events, meta=meta)[0]
+    return store.append(article.id, with_reanchoring(article, events), meta=meta)[0]
 
 
 @transaction.atomic
@@ -76,7 +86,7 @@ def correction_issue(
         changes=changes,
         suggestion_id=suggestion_id,
     )
-    return store.append(article.id, events, meta=meta)[0]
+    return store.append(article.id, with_reanchoring(article, events), meta=meta)[0]
 
 
 @transaction.atomic

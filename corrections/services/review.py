@@ -21,6 +21,7 @@ from ..domain.errors import InvalidCommand, NotFound
 from ..domain.events import Recorded
 from ..models import Article, Suggestion
 from ..roles import is_editor
+from .articles import with_reanchoring
 
 
 def _find(suggestion_id: uuid.UUID | str) -> Suggestion | None:
@@ -97,7 +98,7 @@ def suggestion_accept(
         note=note,
         reply=reply,
     )
-    return store.append(article.id, events, meta=meta)
+    return store.append(article.id, with_reanchoring(article, events), meta=meta)
 
 
 @transaction.atomic

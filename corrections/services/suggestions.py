@@ -15,15 +15,12 @@ from typing import Any
 from django.db import transaction
 
 from .. import selectors, store
-from ..domain import anchoring
+from ..domain import anchoring, reanchoring, remap
 from ..domain import suggestions as domain
 from ..domain.errors import ArticleRetractedError, InvalidCommand, NotFound
 from ..domain.events import Recorded
 from ..models import Article, Suggestion, SuggestionTicket
 from .articles import lock_article
-
-#: Characters of context kept on each side of the selection, for re-anchoring after revisions.
-CONTEXT = 32
 
 
 @dataclass(frozen=True)
@@ -78,8 +75,9 @@ def suggestion_submit(
     """Record a reader's report, or second the open report it duplicates; either way the reader gets a ticket.
 
     The selection is resolved in the text of the version the reader saw (422 if
-    it is not there or ambiguous), then re-anchored onto the current text; if it
-    is gone from the current text the item is recorded as outdated.
+    it is not there or ambiguous); if that is an older version, the passage is
+    followed through the diff to the current text (``SuggestionReanchored`` in
+    the same append), and a passage gone since is recorded as outdated.
     ``end`` is accepted as part of the position selector but only ``start`` is
     used, as a hint: the quote and its context decide.
     """
@@ -92,12 +90,18 @@ def suggestion_submit(
     seen = _text_seen(article, version)
     span = anchoring.resolve(seen, exact, prefix, suffix, start)
     # Keep the quote and its context as they stand in the text, so later re-anchoring does not depend
-    # on how the reader's browser rendered white space.
+    # on how the reader's browser rendered white space or typography.
     quote = seen[span.start : span.end]
-    before = seen[max(0, span.start - CONTEXT) : span.start]
-    after = seen[span.end : span.end + CONTEXT]
-    now = domain.reanchor(article.body, exact=quote, prefix=before, suffix=after, hint=span.start)
-    original = _open_duplicate(article, now, suggestion) if now is not None else None
+    before, after = reanchoring.context(seen, span.start, span.end)
+    # Seen on an older version: follow the passage through the diff to the current text.
+    followed = (
+        remap.follow(seen, article.body, span.start, span.end, original=quote, proposed=suggestion.strip())
+        if seen != article.body
+        else None
+    )
+    now = span if followed is None else anchoring.Span(followed.start, followed.end)
+    gone = followed is not None and followed.state == remap.DELETED
+    original = _open_duplicate(article, now, suggestion) if not gone else None
     if original is not None:
         suggestion_id = str(original.id)
         events: list[domain.Event] = [domain.SuggestionSeconded(suggestion_id=suggestion_id, comment=comment.strip())]
@@ -116,6 +120,21 @@ def suggestion_submit(
                 category=category,
             )
         ]
+        if followed is not None:
+            prefix_now, suffix_now = reanchoring.context(article.body, followed.start, followed.end)
+            events.append(
+                domain.SuggestionReanchored(
+                    suggestion_id=suggestion_id,
+                    state=followed.state,
+                    start=followed.start,
+                    end=followed.end,
+                    exact=followed.exact,
+                    prefix=prefix_now,
+                    suffix=suffix_now,
+                    probably_resolved=followed.probably_resolved,
+                    how=followed.how,
+                )
+            )
     recorded = store.append(article.id, events, meta=meta)[0]
     ticket = SuggestionTicket.objects.create(
         suggestion_id=suggestion_id, token=secrets.token_urlsafe(32), name=name.strip(), email=email.strip()
