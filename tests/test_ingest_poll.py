@@ -37,6 +37,7 @@ def test_a_feed_brings_in_its_articles(newsroom: Newsroom) -> None:
     assert (report.published, report.errors) == (2, [])
     article = Article.objects.get(slug="harbour-bridge")
     assert article.title == "Harbour bridge to be rebuilt"
+    assert article.published_at.isoformat() == "2026-11-20T08:00:00+00:00"  # the site's, not ours
     assert article.body.startswith("The council voted on Tuesday")
     assert "Advertisement" not in article.body and "Ann Reporter" not in article.body
     assert article.body.count("\n\n") == 2

@@ -153,7 +153,13 @@ def _publish(
     now = timezone.now()
     try:
         with transaction.atomic():
-            recorded = article_publish(slug=_free_slug(url, title), title=title, body=body, meta=site_meta(source, url))
+            recorded = article_publish(
+                slug=_free_slug(url, title),
+                title=title,
+                body=body,
+                first_published=published_at,
+                meta=site_meta(source, url),
+            )
             TrackedPage.objects.create(
                 source=source,
                 url=url,
