@@ -7,7 +7,7 @@ import pkgutil
 from importlib import import_module
 
 from corrections import projections, registry, store
-from corrections.projections import articles, suggestions
+from corrections.projections import articles, suggestions, unannounced
 from corrections.services import notifications
 
 
@@ -23,7 +23,7 @@ def test_every_declared_projector_is_in_the_registry_once() -> None:
 
 
 def test_the_installed_order_is_the_registry_order() -> None:
-    """Text changes touch only the article's projection (re-anchoring is an event of its own), and the outbox reacts."""
-    assert projections.PROJECTORS["ArticleRevised"] == [articles.article_text]
+    """A revision updates the article, then the unannounced-edit queue (re-anchoring is an event of its own)."""
+    assert projections.PROJECTORS["ArticleRevised"] == [articles.article_text, unannounced.unannounced_edit_detected]
     assert projections.PROJECTORS["SuggestionReanchored"] == [suggestions.suggestion_reanchored]
     assert store.REACTORS == [notifications.react]
