@@ -179,6 +179,9 @@ class SuggestionTicket(models.Model):
     name = models.CharField(max_length=100, blank=True)
     email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    event_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The stream version of the report this ticket came with (for erasure)."
+    )
 
     def __str__(self) -> str:
         return f"ticket for {self.suggestion_id}"
@@ -279,3 +282,33 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient} ({self.status})"
+
+
+class PersonalDatum(models.Model):
+    """Not a projection: one personal field of an event, kept beside the log so that it can be erased.
+
+    The event holds ``{"$pd": digest}``, a salted commitment to the value
+    (HMAC-SHA256 keyed with the salt), so the hash chain covers the commitment and
+    not the value. Erasure deletes the value and the salt; the digest alone
+    neither reveals the value nor confirms a guess.
+    """
+
+    digest = models.CharField(
+        max_length=64, primary_key=True, help_text="HMAC-SHA256(salt, value): what the event holds."
+    )
+    stream_id = models.UUIDField(help_text="The article whose event holds this field.")
+    version = models.PositiveIntegerField(help_text="The event's version in its stream.")
+    field = models.CharField(max_length=40, help_text="Where in the event: a data field, or actor.id / actor.username.")
+    subject = models.CharField(
+        max_length=40, blank=True, db_index=True, help_text="user:<id> when the data is about an account."
+    )
+    salt = models.CharField(max_length=64, blank=True)
+    value = models.JSONField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "personal data"
+        indexes = [models.Index(fields=["stream_id", "version"], name="personaldatum_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.field} of v{self.version} of {self.stream_id}"

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from .. import store
+from .. import store, vault
 from ..domain import diff as text_diff
 from ..domain.errors import NotFound
 from ..domain.events import TEXT_CHANGING, Recorded
@@ -48,7 +48,7 @@ def public_data(row: Event) -> dict[str, Any]:
 
 #: Hooks that see a whole page of log rows before it is shown, so that a redactor can look
 #: up what it needs once per page (and note it on the rows) instead of once per row.
-PUBLIC_PAGE_HOOKS: list[Callable[[Sequence[Event]], None]] = []
+PUBLIC_PAGE_HOOKS: list[Callable[[Sequence[Event]], None]] = [vault.open_rows]
 
 
 def public_page(rows: Sequence[Event]) -> list[Event]:
@@ -62,7 +62,7 @@ def _text_events(article: Article, upto: int | None = None) -> list[Recorded]:
     rows = Event.objects.filter(stream_id=article.id, type__in=sorted(TEXT_CHANGING)).order_by("version")
     if upto is not None:
         rows = rows.filter(version__lte=upto)
-    return [store.to_recorded(row) for row in rows]
+    return store.records(list(rows))
 
 
 def _check_version(article: Article, version: int) -> None:

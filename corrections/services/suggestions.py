@@ -118,7 +118,11 @@ def suggestion_submit(
         ]
     recorded = store.append(article.id, events, meta=meta)[0]
     ticket = SuggestionTicket.objects.create(
-        suggestion_id=suggestion_id, token=secrets.token_urlsafe(32), name=name.strip(), email=email.strip()
+        suggestion_id=suggestion_id,
+        token=secrets.token_urlsafe(32),
+        name=name.strip(),
+        email=email.strip(),
+        event_version=recorded.version,
     )
     status = Suggestion.objects.filter(id=suggestion_id).values_list("status", flat=True).get()
     return Submitted(suggestion_id, ticket.token, status, original is not None, recorded)
