@@ -1,4 +1,4 @@
-"""The event store: append to a stream, read it back, verify its hash chain.
+"""The event store: append to a stream, read it back, compute its hash chain (verified in ``integrity``).
 
 Appends to one stream are serialised by a row lock on the stream's head
 (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite every transaction is
@@ -12,7 +12,6 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -140,30 +139,6 @@ def iter_recorded(batch: int = 2000) -> Iterator[Recorded]:
     """Every event in global order as the domain sees it (personal fields opened), for a rebuild."""
     for rows in iter_batches(batch):
         yield from records(rows)
-
-
-@dataclass(frozen=True)
-class Breach:
-    position: int
-    stream_id: str
-    version: int
-    reason: str
-
-
-def verify() -> tuple[int, Breach | None]:
-    """Recompute every stream's hash chain; return how many events were checked and the first breach."""
-    heads: dict[str, tuple[int, str]] = {}
-    checked = 0
-    for row in iter_all():
-        stream = str(row.stream_id)
-        version, previous = heads.get(stream, (0, ""))
-        if row.version != version + 1:
-            return checked, Breach(row.position, stream, row.version, f"expected version {version + 1}")
-        if event_hash(previous, row) != row.hash:
-            return checked, Breach(row.position, stream, row.version, "hash does not match its content")
-        heads[stream] = (row.version, row.hash)
-        checked += 1
-    return checked, None
 
 
 # --- Append-only triggers -------------------------------------------------------------

@@ -13,9 +13,9 @@ from django.conf import settings
 
 from newsdesk.celery import app
 
-from . import notifications
+from . import integrity, notifications
 
-__all__ = ["app", "deliver_notification", "relay_pending", "send_daily_digest"]
+__all__ = ["app", "deliver_notification", "relay_pending", "send_daily_digest", "write_checkpoint"]
 
 
 @shared_task(
@@ -43,3 +43,9 @@ def relay_pending() -> int:
 def send_daily_digest() -> int | None:
     """Write and enqueue the desk's daily digest of new suggestions (beat, once a day)."""
     return notifications.digest_create()
+
+
+@shared_task(acks_late=True)
+def write_checkpoint() -> int:
+    """Sign every stream head and write the checkpoint outside the database (beat, hourly)."""
+    return integrity.checkpoint_create()["streams"]

@@ -70,15 +70,15 @@ def seal(
     sealed: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for offset, (type_name, data) in enumerate(events):
         version = first_version + offset
-        data = dict(data)
+        original, data = data, dict(data)
         for name in PERSONAL_FIELDS.get(type_name, ()):
             if not _personal(data.get(name)) or is_sealed(data[name]):
                 continue
             subject = actor_subject if type_name in AUTHORED_BY_ACTOR else ""
-            if name == "author_user_id" or name == "assignee_id":
-                subject = f"user:{data[name]}"
-            elif name == "assignee" and data.get("assignee_id") is not None:
-                subject = f"user:{data['assignee_id']}"
+            if name in ("author_user_id", "assignee_id"):
+                subject = f"user:{original[name]}"
+            elif name == "assignee" and original.get("assignee_id") is not None:
+                subject = f"user:{original['assignee_id']}"
             data[name] = _seal_value(rows, stream_id, version, name, subject, data[name])
         event_meta = dict(meta)
         if actor:

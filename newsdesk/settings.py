@@ -248,6 +248,19 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Trust ---
+# Checkpoints of the event log: an HMAC-signed list of every stream head, written outside the
+# database (a file appended to, or an https:// endpoint), with a key the database never sees.
+CHECKPOINT_KEY = env_str("CHECKPOINT_KEY", "")
+CHECKPOINT_TARGET = env_str("CHECKPOINT_TARGET", "")
+CHECKPOINT_TIMEOUT = env_int("CHECKPOINT_TIMEOUT", 10)
+if CHECKPOINT_KEY and CHECKPOINT_TARGET:
+    CELERY_BEAT_SCHEDULE["log-checkpoint"] = {
+        "task": "corrections.tasks.write_checkpoint",
+        "schedule": float(env_int("CHECKPOINT_EVERY_SECONDS", 3600)),
+    }
+# --- end Trust ---
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

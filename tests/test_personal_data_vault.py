@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from corrections import store, vault
+from corrections import integrity, store, vault
 from corrections.models import Article, Event, PersonalDatum, Stream
 
 
@@ -77,7 +77,7 @@ def test_events_written_before_the_vault_still_read_and_verify(db: Any) -> None:
         published_at=timezone.now(), updated_at=timezone.now(),
     )  # fmt: skip
     assert store.read_stream(stream)[1].event.body == "Plain."
-    assert store.verify()[1] is None
+    assert integrity.verify()[1] is None
 
 
 def test_a_logged_in_commenters_account_is_a_subject_of_their_vault_entries(article: str) -> None:

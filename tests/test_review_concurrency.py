@@ -9,7 +9,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from corrections import services, store
+from corrections import integrity, services
 from corrections.domain.errors import StaleVersion
 from corrections.models import Article, Event, Suggestion
 from corrections.services import review as review_services
@@ -34,7 +34,7 @@ def assert_nothing_lost(winner: str, loser: str, seen: int) -> None:
         Event.objects.filter(stream_id=Article.objects.get(slug="race").id).values_list("version", flat=True)
     )
     assert versions == list(range(1, seen + 3)), "gapless: the winner's two events and nothing else"
-    assert store.verify()[1] is None
+    assert integrity.verify()[1] is None
     assert Suggestion.objects.get(id=winner).status == "accepted"
     assert Suggestion.objects.get(id=loser).status == "new", "the loser's suggestion is still in the queue"
     assert Event.objects.filter(type="CorrectionIssued").count() == 1
