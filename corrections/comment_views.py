@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from .api.comments import CommentFlagThrottle, CommentThrottle
 from .domain import comments as domain
 from .domain.errors import DomainError, NotFound
+from .domain.text import is_blank
 from .models import Article
 from .selectors import comments as selectors
 from .services import comments as services
@@ -50,7 +51,7 @@ class CommentForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         anonymous = self.user is None or not self.user.is_authenticated
-        if anonymous and not (data.get("name") or "").strip():
+        if anonymous and is_blank(data.get("name") or ""):
             self.add_error("name", "Give your name to comment without logging in.")
         return data
 

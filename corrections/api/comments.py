@@ -13,6 +13,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from ..domain import comments as domain
+from ..domain.text import is_blank
 from ..models import Comment
 from ..selectors import comments as selectors
 from ..services import comments as comment_services
@@ -78,7 +79,7 @@ class CommentCreateSerializer(HoneypotSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         user = self.context["request"].user
-        if not user.is_authenticated and not attrs["name"].strip():
+        if not user.is_authenticated and is_blank(attrs["name"]):
             raise serializers.ValidationError({"name": "Give your name to comment without logging in."})
         return attrs
 

@@ -75,10 +75,12 @@ class SuggestionCreateSerializer(HoneypotSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         bad = {
-            name: "Plain text only: remove the control characters."
+            name: "Plain text only: remove the control or text-direction characters."
             for name in ("exact", "prefix", "suffix", "suggestion", "comment", "name")
             if domain.has_control_characters(attrs.get(name, ""))
         }
+        if "name" not in bad and attrs.get("name", "").strip() and domain.is_blank(attrs["name"]):
+            bad["name"] = "A name needs at least one visible character."
         if bad:
             raise serializers.ValidationError(bad)
         return attrs
