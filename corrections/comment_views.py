@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .api.comments import CommentFlagThrottle, CommentThrottle
+from .api.identity import person_key
 from .domain import comments as domain
 from .domain.errors import DomainError, NotFound
 from .domain.text import is_blank
@@ -131,8 +132,13 @@ def comment_flag(request: HttpRequest, slug: str, comment_id: str) -> HttpRespon
         services.comment_flag(
             comment_id=comment_id,
             reason=request.POST.get("reason", "")[: domain.REASON_MAX],
+            flagger=person_key(request),
             meta=services.comment_meta(request.user, request_id=request.headers.get("X-Request-ID", "")),
         )
     except NotFound as error:
         raise Http404(error.message) from error
+    except services.AlreadyFlagged:
+        pass  # the desk has their flag already: the same thanks, no second event
+    except DomainError as error:
+        return HttpResponse(error.message, status=422, content_type="text/plain; charset=utf-8")
     return _back_to(slug, "flagged", f"comment-{comment_id}")

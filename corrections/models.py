@@ -312,3 +312,20 @@ class PersonalDatum(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field} of v{self.version} of {self.stream_id}"
+
+
+class FlagMark(models.Model):
+    """Not a projection: who flagged which comment, so that one person flags one comment once.
+
+    ``flagger`` is ``user:<id>`` or a keyed pseudonym of an anonymous client's address.
+    """
+
+    comment_id = models.UUIDField()
+    flagger = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["comment_id", "flagger"], name="flagmark_once_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.flagger} flagged {self.comment_id}"

@@ -9,25 +9,35 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from ..domain import comments as domain
 from ..domain.text import is_blank
 from ..models import Comment
+from ..roles import is_editor
 from ..selectors import comments as selectors
 from ..services import comments as comment_services
 from .common import meta_of, request_id, validated
+from .identity import person_key
 from .permissions import IsEditor
 from .serializers import ErrorSerializer, HoneypotSerializer
 
 # --- Throttles ---------------------------------------------------------------------
 
 
-class CommentThrottle(AnonRateThrottle):
-    """Anonymous comment posts, per client, at the rate of ``COMMENT_RATE`` (logged-in users are not throttled)."""
+class CommentThrottle(UserRateThrottle):
+    """Comment posts at the rate of ``COMMENT_RATE``: per account when logged in, per client otherwise.
+
+    Editors are not held back: they moderate, and their posts are trusted.
+    """
 
     scope = "comments"
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        if is_editor(request.user):
+            return True
+        return super().allow_request(request, view)
 
 
 class CommentFlagThrottle(CommentThrottle):
@@ -231,7 +241,13 @@ class CommentFlag(APIView):
 
     @extend_schema(
         request=FlagSerializer,
-        responses={201: FlaggedSerializer, 400: INVALID, 404: NOT_FOUND, 429: THROTTLED},
+        responses={
+            201: FlaggedSerializer,
+            400: INVALID,
+            404: NOT_FOUND,
+            409: OpenApiResponse(ErrorSerializer, description="You have flagged this comment already."),
+            429: THROTTLED,
+        },
     )
     def post(self, request: Request, comment_id: str) -> Response:
         """Flag a visible comment for the editors to look at."""
@@ -239,6 +255,7 @@ class CommentFlag(APIView):
         recorded = comment_services.comment_flag(
             comment_id=comment_id,
             reason=data["reason"],
+            flagger=person_key(request),
             meta=comment_services.comment_meta(request.user, request_id=request_id(request)),
         )
         detail = "Thank you; an editor will look at this comment."

@@ -16,9 +16,9 @@ from django.db import transaction
 
 from .. import store
 from ..domain import comments as domain
-from ..domain.errors import InvalidCommand, NotFound
+from ..domain.errors import Conflict, InvalidCommand, NotFound
 from ..domain.events import Recorded
-from ..models import Article, Comment, CommentAuthor
+from ..models import Article, Comment, CommentAuthor, FlagMark
 from ..roles import is_editor
 from ..selectors.comments import moderation_mode
 from .articles import actor_meta, lock_article
@@ -105,11 +105,22 @@ def comment_post(
     return store.append(article.id, events, meta=meta)[0]
 
 
+class AlreadyFlagged(Conflict):
+    """This person flagged this comment before (HTTP 409): one flag per person per comment."""
+
+    code = "already_flagged"
+
+
 @transaction.atomic
-def comment_flag(*, comment_id: str, reason: str = "", meta: dict[str, Any]) -> Recorded:
-    """A reader flags a visible comment for the editors."""
+def comment_flag(*, comment_id: str, reason: str = "", flagger: str = "", meta: dict[str, Any]) -> Recorded:
+    """A reader flags a visible comment for the editors; ``flagger`` (who they are) flags each comment once."""
     article, comment = _lock_comment(comment_id)
     events = domain.flag(article.as_state(), _facts(comment), reason=reason)
+    if flagger:
+        # Under the article's head lock, so two flags by one person cannot both pass this check.
+        if FlagMark.objects.filter(comment_id=comment.id, flagger=flagger).exists():
+            raise AlreadyFlagged("You have flagged this comment already; an editor will look at it.")
+        FlagMark.objects.create(comment_id=comment.id, flagger=flagger)
     return store.append(article.id, events, meta=meta)[0]
 
 

@@ -25,7 +25,7 @@ from rest_framework.authtoken.models import Token
 from .. import store
 from ..domain.errors import InvalidCommand
 from ..domain.privacy import ERASED, KINDS, PERSONAL_FIELDS, PersonalDataErased
-from ..models import Comment, CommentAuthor, Event, Notification, PersonalDatum, Suggestion, SuggestionTicket
+from ..models import Comment, CommentAuthor, Event, FlagMark, Notification, PersonalDatum, Suggestion, SuggestionTicket
 
 REQUESTERS = ("the person", "the desk")
 
@@ -185,6 +185,7 @@ def person_erase(
     result.tickets = SuggestionTicket.objects.filter(pk__in=[t.pk for t in tickets]).delete()[0]
     result.comment_addresses = authors.delete()[0]
     if user is not None:
+        FlagMark.objects.filter(flagger=f"user:{user.pk}").delete()
         _anonymise_account(user)
         result.account = True
     # Heads are locked in one order so that two erasures cannot deadlock.
