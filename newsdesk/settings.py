@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -259,6 +260,23 @@ if CHECKPOINT_KEY and CHECKPOINT_TARGET:
         "task": "corrections.tasks.write_checkpoint",
         "schedule": float(env_int("CHECKPOINT_EVERY_SECONDS", 3600)),
     }
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from one
+# address, that pair is locked out for AXES_COOLOFF_MINUTES. Counters live in the cache (CACHE_URL),
+# so no addresses or usernames are written to the database.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The client address exactly as the API throttles see it (X-Forwarded-For only as far as NUM_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "corrections.api.identity.client_address"
+AXES_VERBOSE = False
+if not env_str("CACHE_URL"):
+    # One process on a laptop: the in-process cache counts correctly. Production sets CACHE_URL.
+    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
 # --- end Trust ---
 
 LOGGING = {

@@ -19,6 +19,11 @@ class _Ident(SimpleRateThrottle):
         return None
 
 
+def client_address(request: Any) -> str:
+    """The client's address as the throttles see it (also django-axes' address for login lockouts)."""
+    return _Ident().get_ident(request)
+
+
 def person_key(request: Any) -> str:
     """``user:<id>`` when logged in; otherwise ``client:`` and an HMAC of the client's address.
 
@@ -29,6 +34,6 @@ def person_key(request: Any) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
-    ident = _Ident().get_ident(request)
+    ident = client_address(request)
     digest = hmac.new(settings.SECRET_KEY.encode(), f"client:{ident}".encode(), hashlib.sha256).hexdigest()
     return f"client:{digest[:40]}"
