@@ -329,3 +329,28 @@ class FlagMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.flagger} flagged {self.comment_id}"
+
+
+class TextVersion(models.Model):
+    """Read model: one text-changing version of an article and its diff from the text before, computed once."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="text_versions")
+    version = models.PositiveIntegerField()
+    type = models.CharField(max_length=64)
+    kind = models.CharField(max_length=20, help_text="published, revision, retraction, or the correction's kind.")
+    note = models.TextField(blank=True)
+    announced = models.BooleanField(help_text="False for a revision without a note (an unannounced edit).")
+    recorded_at = models.DateTimeField()
+    from_version = models.PositiveIntegerField(null=True, blank=True, help_text="The text version diffed against.")
+    title_before = models.CharField(max_length=300, blank=True)
+    title_after = models.CharField(max_length=300, blank=True)
+    ops = models.JSONField(default=list, help_text="[[op, text], …]: equal, delete, insert.")
+    unified = models.TextField(blank=True)
+    coarse = models.BooleanField(default=False, help_text="Some changes are shown by paragraph (the diff's bound).")
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["article", "version"], name="textversion_article_version")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} v{self.version} of {self.article_id}"

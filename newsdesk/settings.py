@@ -277,6 +277,8 @@ AXES_VERBOSE = False
 if not env_str("CACHE_URL"):
     # One process on a laptop: the in-process cache counts correctly. Production sets CACHE_URL.
     SILENCED_SYSTEM_CHECKS = ["axes.W001"]
+# History pages and diffs are stored, not computed per request, but still cost more than a row.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["history"] = env_str("HISTORY_RATE", "120/minute")
 # --- end Trust ---
 
 LOGGING = {

@@ -58,4 +58,4 @@ def rebuild(events: Iterable[Recorded]) -> int:
 
 
 # Importing the projector modules registers them (each puts its read models before their parents').
-from . import articles, comments, review, suggestions  # noqa: E402, F401
+from . import articles, comments, history, review, suggestions  # noqa: E402, F401

@@ -13,7 +13,7 @@ from ..domain import diff as text_diff
 from ..domain.errors import NotFound
 from ..domain.events import TEXT_CHANGING, Recorded
 from ..domain.state import ArticleState, fold_text
-from ..models import Article, Event, PublicNote
+from ..models import Article, Event, PublicNote, TextVersion
 
 
 def article_list() -> QuerySet[Article]:
@@ -85,23 +85,49 @@ class VersionDiff:
     title_after: str
     ops: list[text_diff.DiffOp]
     unified: str
+    coarse: bool = False  # some changes shown by paragraph: the diff's cost bound was reached
 
 
 def diff_states(before: ArticleState, after: ArticleState) -> VersionDiff:
+    diff = text_diff.diff_text(before.body, after.body)
     return VersionDiff(
         from_version=before.version,
         to_version=after.version,
         title_before=before.title,
         title_after=after.title,
-        ops=text_diff.diff_words(before.body, after.body),
+        ops=diff.ops,
         unified=text_diff.unified(before.body, after.body, f"version {before.version}", f"version {after.version}"),
+        coarse=diff.coarse,
+    )
+
+
+def _stored_diff(row: TextVersion, from_version: int, to_version: int) -> VersionDiff:
+    return VersionDiff(
+        from_version=from_version,
+        to_version=to_version,
+        title_before=row.title_before,
+        title_after=row.title_after,
+        ops=[text_diff.DiffOp(op, text) for op, text in row.ops],
+        unified=row.unified.replace(f"--- version {row.from_version}\n", f"--- version {from_version}\n", 1).replace(
+            f"+++ version {row.version}\n", f"+++ version {to_version}\n", 1
+        ),
+        coarse=row.coarse,
     )
 
 
 def article_diff(slug: str, from_version: int, to_version: int) -> VersionDiff:
+    """The diff between two versions: stored when they are one text change apart, else computed (bounded)."""
     article = article_get(slug)
     _check_version(article, from_version)
     _check_version(article, to_version)
+    stored = (
+        TextVersion.objects.filter(article=article, version__lte=to_version).order_by("-version").first()
+        if from_version < to_version
+        else None
+    )
+    # The text at to_version is that of the last text version at or before it; one change after from_version.
+    if stored is not None and stored.from_version is not None and stored.from_version <= from_version < stored.version:
+        return _stored_diff(stored, from_version, to_version)
     events = _text_events(article, upto=max(from_version, to_version))
     return diff_states(fold_text(events, upto=from_version), fold_text(events, upto=to_version))
 
@@ -117,12 +143,36 @@ class HistoryEntry:
     diff: VersionDiff | None
 
 
-KINDS = {"ArticlePublished": "published", "ArticleRevised": "revision", "ArticleRetracted": "retraction"}
+def history_etag(article: Article, *parts: object) -> str:
+    """An ETag for what a history or diff shows: it changes only when the text does."""
+    return '"' + ":".join(str(part) for part in (article.id, article.text_version, *parts)) + '"'
 
 
 def article_history(slug: str) -> list[HistoryEntry]:
-    """Every text-changing version, newest first, with its diff and whether it was announced."""
+    """Every text-changing version, newest first, with its stored diff: one query, no diffing per request."""
     article = article_get(slug)
+    rows = list(TextVersion.objects.filter(article=article).order_by("-version"))
+    if not rows:
+        return _history_folded(article)
+    return [
+        HistoryEntry(
+            version=row.version,
+            type=row.type,
+            kind=row.kind,
+            note=row.note,
+            announced=row.announced,
+            recorded_at=row.recorded_at,
+            diff=_stored_diff(row, row.from_version, row.version) if row.from_version is not None else None,
+        )
+        for row in rows
+    ]
+
+
+KINDS = {"ArticlePublished": "published", "ArticleRevised": "revision", "ArticleRetracted": "retraction"}
+
+
+def _history_folded(article: Article) -> list[HistoryEntry]:
+    """For a log written before stored diffs (until ``rebuild_projections`` fills them): fold and diff, bounded."""
     entries: list[HistoryEntry] = []
     previous = ArticleState()
     for recorded in _text_events(article):
