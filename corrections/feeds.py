@@ -11,9 +11,9 @@ from django.http import Http404, HttpRequest
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
+from .labels import note_label
 from .models import Article, PublicNote
 from .selectors import transparency
-from .templatetags.newsdesk import note_label
 
 FEED_SIZE = 50
 
@@ -67,7 +67,7 @@ class AtomCorrectionsFeed(CorrectionsFeed):
 class ArticleCorrectionsFeed(CorrectionsFeed):
     """One article's public corrections, newest first."""
 
-    def get_object(self, request: HttpRequest, slug: str) -> Article:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, slug: str) -> Article:
         article = Article.objects.filter(slug=slug).first()
         if article is None:
             raise Http404(f"No article with the slug “{slug}”.")

@@ -22,8 +22,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from . import store
-from .models import Article, Stream
+from . import store, vault
+from .models import Article, PersonalDatum, Stream
 from .models import Event as EventRow
 
 FORMAT = "newsdesk-checkpoint/1"
@@ -160,7 +160,7 @@ def verify(checkpoints: Iterable[dict[str, Any]] = ()) -> tuple[int, Breach | No
             return checked, Breach(row.position, stream, row.version, reason)
         ends[stream] = (row.version, row.hash)
         checked += 1
-    breach = _heads_match(ends) or _articles_have_events(ends)
+    breach = _heads_match(ends) or _articles_have_events(ends) or _vault_matches()
     if breach is None and expected.hashes:
         (stream, version), (_, when) = min(expected.hashes.items(), key=lambda item: item[1][1])
         reason = f"the checkpoint of {when} has version {version}, which is no longer in the log (truncated or deleted)"
@@ -205,6 +205,15 @@ def _heads_match(ends: dict[str, tuple[int, str]]) -> Breach | None:
             return Breach(None, stream, end[0], "the chain's last hash differs from the head's")
     for stream in sorted(set(ends) - seen):
         return Breach(None, stream, ends[stream][0], "events without a stream head")
+    return None
+
+
+def _vault_matches() -> Breach | None:
+    """Every value still in the vault must match the commitment its event holds (the digest is its key)."""
+    rows = PersonalDatum.objects.filter(erased_at__isnull=True).order_by("stream_id", "version")
+    for digest, stream, version, salt, value in rows.values_list("digest", "stream_id", "version", "salt", "value"):
+        if vault.commitment(salt, value) != digest:
+            return Breach(None, str(stream), version, "a personal field in the vault no longer matches its commitment")
     return None
 
 

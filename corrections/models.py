@@ -29,6 +29,9 @@ class Event(models.Model):
     recorded_at = models.DateTimeField()
     hash = models.CharField(max_length=64, help_text="sha256(previous hash + canonical JSON of this event).")
 
+    # Not a column: set by ``selectors.comments`` on the rows of one page of a public log.
+    comment_withheld: bool
+
     class Meta:
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["stream_id", "version"], name="event_stream_version_unique")]
@@ -212,6 +215,10 @@ class Comment(models.Model):
     posted_at = models.DateTimeField(db_index=True)
     version = models.PositiveIntegerField(help_text="Stream version of the CommentPosted event.")
 
+    # Not columns: set by ``selectors.comments`` on the comments of one page.
+    in_reply_to: str | None
+    thread_list: list[Comment]
+
     class Meta:
         ordering = ["posted_at"]
 
@@ -224,6 +231,15 @@ class CommentAuthor(models.Model):
 
     comment_id = models.UUIDField(unique=True)
     email = models.EmailField()
+    confirm_token = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="The secret of the one-click link that confirms the address.",
+    )
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Reply notices go only to a confirmed address (the desk is not a relay)."
+    )
 
     def __str__(self) -> str:
         return f"author of {self.comment_id}"
@@ -241,12 +257,14 @@ class Notification(models.Model):
     DESK_DIGEST = "desk_digest"
     READER_DECISION = "reader_decision"
     COMMENT_REPLY = "comment_reply"
+    COMMENT_CONFIRM = "comment_confirm"
     WEBHOOK = "webhook"
     KINDS = [
         (DESK_SUGGESTION, "New suggestion (desk)"),
         (DESK_DIGEST, "Daily digest (desk)"),
         (READER_DECISION, "Decision (reader)"),
         (COMMENT_REPLY, "Reply (comment author)"),
+        (COMMENT_CONFIRM, "Confirm the address (comment author)"),
         (WEBHOOK, "Webhook"),
     ]
     PENDING = "pending"

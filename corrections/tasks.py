@@ -8,12 +8,13 @@ NOTIFY_MAX_ATTEMPTS attempts the row is marked failed for the editors to see.
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 
 from newsdesk.celery import app
 
-from . import integrity, notifications
+from . import integrity
+from .services import notifications
 
 __all__ = ["app", "deliver_notification", "relay_pending", "send_daily_digest", "write_checkpoint"]
 
@@ -28,9 +29,9 @@ __all__ = ["app", "deliver_notification", "relay_pending", "send_daily_digest", 
     # The row's attempt counter decides when to give up; this only bounds one chain of retries.
     max_retries=settings.NOTIFY_MAX_ATTEMPTS,
 )
-def deliver_notification(self, notification_id: int) -> str:  # type: ignore[no-untyped-def]
-    """Send one outbox row, once."""
-    return notifications.deliver(notification_id)
+def deliver_notification(self: Task[[int], str], notification_id: int) -> str:
+    """Send one outbox row, once; in eager mode a failure waits for the relay instead of retrying in the request."""
+    return notifications.deliver(notification_id, retry=not self.request.is_eager)
 
 
 @shared_task(acks_late=True)
@@ -48,4 +49,4 @@ def send_daily_digest() -> int | None:
 @shared_task(acks_late=True)
 def write_checkpoint() -> int:
     """Sign every stream head and write the checkpoint outside the database (beat, hourly)."""
-    return integrity.checkpoint_create()["streams"]
+    return int(integrity.checkpoint_create()["streams"])

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import comment_views, converters, feeds, views  # noqa: F401  (converters registers <segment:>)
+from . import converters, feeds  # noqa: F401  (converters registers <segment:>)
+from .views import comments as comment_views
+from .views import pages as views
 
 app_name = "corrections"
 
@@ -13,6 +15,7 @@ urlpatterns = [
     path("suggestions/<segment:token>/", views.suggestion_status, name="suggestion-status"),
     path("articles/<slug:slug>/comments/", comment_views.comment_create, name="comment-create"),
     path("articles/<slug:slug>/comments/<segment:comment_id>/flag/", comment_views.comment_flag, name="comment-flag"),
+    path("comments/confirm/<segment:token>/", comment_views.comment_address_confirm, name="comment-confirm"),
     # Transparency: every public correction, as a page and as feeds (all, or one article's)
     path("corrections/", views.corrections_index, name="corrections"),
     path("corrections/feed/", feeds.CorrectionsFeed(), name="corrections-feed"),

@@ -156,3 +156,30 @@ def test_erasing_nobody_is_refused(db: Any) -> None:
         call_command("erase_person")
     with pytest.raises(CommandError, match="No account"):
         call_command("erase_person", user="nobody")
+
+
+def test_an_editor_erases_a_comments_author_from_the_admin(
+    api: APIClient, editor_api: APIClient, editor: Any, article: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The comment admin's erase action asks for confirmation, then erases the author everywhere."""
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+    from django.test import Client
+
+    mine = zelda_everywhere(api, editor_api, article, django_capture_on_commit_callbacks)
+    editor.is_staff = True
+    editor.save()
+    desk = Client()
+    desk.force_login(editor)
+    data = {"action": "erase_authors", ACTION_CHECKBOX_NAME: [mine]}
+    asked = desk.post("/admin/corrections/comment/", data)
+    assert asked.status_code == 200 and "Erase for good" in asked.content.decode()
+    done = desk.post(
+        "/admin/corrections/comment/",
+        {**data, "apply": "yes", "requested_by": "the person", "confirm": "on"},
+        follow=True,
+    )
+    assert "Erased the personal data" in done.content.decode()
+    assert leaks(dump()) == []
+    call_command("verify_log", stdout=open("/dev/null", "w"))
+    log = desk.get(f"/admin/corrections/article/{Comment.objects.get(id=mine).article_id}/change/").content.decode()
+    assert "removed at the author" in log and "$pd" not in log

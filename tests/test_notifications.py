@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import smtplib
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -22,9 +23,10 @@ from django.test import Client
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from corrections import notifications, store
+from corrections import store
 from corrections.api.comments import CommentThrottle
 from corrections.models import Article, Notification, Suggestion, SuggestionTicket
+from corrections.services import notifications
 from corrections.tasks import deliver_notification, relay_pending, send_daily_digest
 
 from .review_support import make_editor
@@ -86,6 +88,16 @@ def comment(api: Any, slug: str, body: str, **fields: Any) -> dict[str, Any]:
     response = api.post(f"/api/v1/articles/{slug}/comments/", {"body": body, "name": "Ann", **fields}, format="json")
     assert response.status_code == 201, response.content
     return response.json()
+
+
+def confirm_address(comment_id: str, mailoutbox: Any) -> None:
+    """The commenter clicks the link in the confirmation e-mail (and that e-mail is set aside)."""
+    from corrections.models import CommentAuthor
+
+    token = CommentAuthor.objects.get(comment_id=comment_id).confirm_token
+    assert any(token in mail.body for mail in mailoutbox)
+    assert Client().get(f"/comments/confirm/{token}/").status_code == 200
+    mailoutbox.clear()
 
 
 def rows(**filters: Any) -> list[Notification]:
@@ -228,9 +240,13 @@ def test_a_failing_mail_server_is_retried_then_the_notice_is_marked_failed_with_
 ) -> None:
     """After NOTIFY_MAX_ATTEMPTS failed attempts the row is failed, keeps the error, and an editor can retry it."""
     settings.EMAIL_BACKEND = "tests.test_notifications.FailingBackend"
+    settings.NOTIFY_RELAY_GRACE_SECONDS = 0
     FailingBackend.calls = 0
     committed(lambda: suggest(api, article))  # 201: the reader never sees the mail server's trouble
     [row] = rows()
+    assert (FailingBackend.calls, row.status, row.attempts) == (1, "pending", 1)
+    relay_when_due(times=2)
+    row.refresh_from_db()
     assert FailingBackend.calls == 3
     assert (row.status, row.attempts, row.claimed_until) == ("failed", 3, None)
     assert "SMTPServerDisconnected: Connection unexpectedly closed" in row.last_error
@@ -322,11 +338,12 @@ def test_a_reply_emails_the_author_of_the_comment_it_answers(
 ) -> None:
     """A commenter who left an address hears when someone replies, with the reply and a link to it."""
     parent = committed(lambda: comment(api, article, "Good news for cyclists.", email="ann@example.org"))
+    confirm_address(parent["id"], mailoutbox)
     committed(lambda: comment(api, article, "And for walkers.", name="Bob"))  # not a reply: no notice
     reply = committed(lambda: comment(api, article, "Not for drivers, though.", name="Bob", parent=parent["id"]))
     [mail] = mailoutbox
     assert mail.to == ["ann@example.org"]
-    assert mail.subject == "Bob replied to your comment on “Harbour bridge to be rebuilt”"
+    assert mail.subject == "New reply to your comment on “Harbour bridge to be rebuilt”"
     assert "Not for drivers, though." in mail.body
     assert f"https://news.example/articles/{article}/#comment-{reply['id']}" in mail.body
 
@@ -339,8 +356,9 @@ def test_replies_to_authors_without_an_address_or_to_oneself_send_nothing(
     committed(lambda: comment(api, article, "Agreed.", name="Bob", parent=anonymous["id"]))
     assert rows() == []
     mine = committed(lambda: comment(api, article, "Good news.", email="ann@example.org"))
+    confirm_address(mine["id"], mailoutbox)
     committed(lambda: comment(api, article, "Adding to myself.", email="Ann@example.org", parent=mine["id"]))
-    [row] = rows()
+    [row] = rows(kind=Notification.COMMENT_REPLY)
     assert row.status == "skipped" and mailoutbox == []
 
 
@@ -349,9 +367,10 @@ def test_a_held_reply_is_announced_once_when_an_editor_approves_it(
 ) -> None:
     """Under pre-moderation the author hears of a reply when it is shown, and only once."""
     parent = committed(lambda: comment(api, article, "Good news.", email="ann@example.org"))
+    confirm_address(parent["id"], mailoutbox)
     settings.COMMENT_MODERATION = "pre"
     reply = committed(lambda: comment(api, article, "Not for drivers.", name="Bob", parent=parent["id"]))
-    assert reply["status"] == "pending" and mailoutbox == [] and rows() == []
+    assert reply["status"] == "pending" and mailoutbox == [] and rows(kind=Notification.COMMENT_REPLY) == []
     approve = f"/api/v1/review/comments/{reply['id']}/approve/"
     assert committed(lambda: editor_api.post(approve)).status_code == 200
     assert len(mailoutbox) == 1
@@ -361,7 +380,7 @@ def test_a_held_reply_is_announced_once_when_an_editor_approves_it(
         201,
     )
     assert committed(lambda: editor_api.post(approve)).status_code == 200
-    assert len(mailoutbox) == 1 and len(rows()) == 1
+    assert len(mailoutbox) == 1 and len(rows(kind=Notification.COMMENT_REPLY)) == 1
 
 
 # --- Webhook --------------------------------------------------------------------------
@@ -408,6 +427,13 @@ def hook(settings: Any) -> Iterator[Hook]:
         yield server
 
 
+def relay_when_due(*, times: int) -> None:
+    """Run the relay ``times`` times, each once the pending rows' backoff has run out."""
+    for _ in range(times):
+        Notification.objects.filter(status=Notification.PENDING).update(due_at=timezone.now() - timedelta(seconds=1))
+        relay_pending.apply().get()
+
+
 def verified(headers: dict[str, str], body: bytes) -> dict[str, Any]:
     expected = "sha256=" + hmac.new(b"chat-tool-secret", body, hashlib.sha256).hexdigest()
     assert hmac.compare_digest(headers["X-Newsdesk-Signature"], expected)
@@ -435,17 +461,35 @@ def test_a_chat_tool_gets_a_signed_webhook_for_new_suggestions_and_decisions(
 
 
 def test_a_webhook_that_answers_with_an_error_is_retried_with_the_same_delivery(
-    api: Any, article: str, committed: Any, hook: Hook
+    api: Any, article: str, committed: Any, hook: Hook, settings: Any
 ) -> None:
     """A receiver that fails once gets the same signed body again, with the same delivery id to deduplicate on."""
     hook.statuses[:] = [503]
+    settings.NOTIFY_RELAY_GRACE_SECONDS = 0
     committed(lambda: suggest(api, article))
+    assert len(hook.received) == 1
+    relay_when_due(times=1)
     assert len(hook.received) == 2
     (first_headers, first_body), (second_headers, second_body) = hook.received
     assert first_body == second_body
     assert first_headers["X-Newsdesk-Delivery"] == second_headers["X-Newsdesk-Delivery"]
     [row] = rows(kind=Notification.WEBHOOK)
     assert (row.status, row.attempts) == ("sent", 2)
+
+
+def test_an_unreachable_webhook_does_not_hold_up_a_readers_suggestion(
+    api: Any, article: str, committed: Any, settings: Any
+) -> None:
+    """Without a broker, a receiver that is down costs the reader one attempt; the row waits for the relay."""
+    with socket.socket() as probe:  # a port nobody listens on once closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.NOTIFY_WEBHOOK_URL = f"http://127.0.0.1:{port}/hooks/newsdesk"
+    created = committed(lambda: suggest(api, article))
+    assert created["id"]
+    [row] = rows(kind=Notification.WEBHOOK)
+    assert (row.status, row.attempts, row.enqueued_at) == ("pending", 1, None)
+    assert "URLError" in row.last_error and row.due_at > timezone.now()
 
 
 # --- Daily digest -----------------------------------------------------------------------
@@ -474,10 +518,10 @@ def test_the_desk_gets_one_daily_digest_of_the_suggestions_since_the_last(
 
 
 def test_beat_runs_the_relay_and_the_digest(settings: Any) -> None:
-    """The beat schedule names tasks the worker knows: the relay every minute, the digest once a day."""
+    """The beat schedule names tasks the worker knows: the relay every 30 seconds, the digest once a day."""
     from newsdesk.celery import app
 
     schedule = settings.CELERY_BEAT_SCHEDULE
-    assert schedule["notifications-relay"]["schedule"] == 60.0
+    assert schedule["notifications-relay"]["schedule"] == 30.0
     assert {entry["task"] for entry in schedule.values()} <= set(app.tasks)
     assert deliver_notification.acks_late and deliver_notification.max_retries >= 1

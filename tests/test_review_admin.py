@@ -171,6 +171,22 @@ def test_editor_rejects_marks_duplicate_and_assigns_from_the_detail_page(
     assert "This field is required." in html and Suggestion.objects.get(id=first).status == "assigned"
 
 
+def test_each_review_form_posts_to_its_own_admin_view(browser: Client, article: str, client: Client) -> None:
+    """The review page's forms post to one view per action; a reader cannot use them."""
+    item = report(article, "Jon Smith", "John Smith")
+    html = page(browser.get(f"{QUEUE}{item}/change/"))
+    for action in ("accept", "reject", "duplicate", "assign"):
+        if action != "duplicate":  # offered only when the article has another suggestion
+            assert f'action="{QUEUE}{item}/{action}/"' in html
+    assert browser.get(f"{QUEUE}{item}/reject/").status_code == 302  # nothing happens on a GET
+    response = browser.post(f"{QUEUE}{item}/reject/", {"reason": "House style.", "reply": ""}, follow=True)
+    assert "Rejected." in messages_of(response)
+    assert Suggestion.objects.get(id=item).status == "rejected"
+    reader = get_user_model().objects.create_user("reader", password="x", is_staff=True)
+    client.force_login(reader)
+    assert client.post(f"{QUEUE}{item}/assign/", {"editor": "desk"}).status_code == 403
+
+
 # --- Bulk actions ------------------------------------------------------------------------------------
 
 

@@ -176,3 +176,12 @@ def test_beat_writes_a_checkpoint_every_hour_when_configured(article: str, check
 
     assert write_checkpoint.apply().get() == 1
     assert checkpoints.exists()
+
+
+def test_rewriting_a_personal_value_in_the_vault_is_detected(api: Any, article: str) -> None:
+    """The vault is not hashed into the chain, but each value must still match its event's commitment."""
+    from corrections.models import PersonalDatum
+
+    api.post(f"/api/v1/articles/{article}/comments/", {"body": "What I said.", "name": "Ann"}, format="json")
+    PersonalDatum.objects.filter(field="body").update(value="Words put in my mouth.")
+    assert "no longer matches its commitment" in breach_of()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -13,10 +14,11 @@ from rest_framework.views import APIView
 from .. import selectors, services
 from ..domain.commands import ChangeRequest
 from ..models import Event
+from ..services.meta import request_meta
+from ..throttles import HistoryThrottle
 from . import serializers as s
-from .common import meta_of, validated
+from .common import validated
 from .permissions import IsEditor
-from .throttles import HistoryThrottle
 
 ERRORS = {
     400: OpenApiResponse(s.ErrorSerializer, description="Malformed JSON or invalid fields."),
@@ -39,7 +41,7 @@ class ArticleListCreate(generics.ListAPIView):
     def get_queryset(self) -> Any:
         return selectors.article_list()
 
-    def get_permissions(self) -> list[Any]:
+    def get_permissions(self) -> Sequence[Any]:
         return [IsEditor()] if self.request.method == "POST" else super().get_permissions()
 
     @extend_schema(
@@ -55,7 +57,7 @@ class ArticleListCreate(generics.ListAPIView):
     )
     def post(self, request: Request) -> Response:
         data = validated(s.ArticleCreateSerializer, request)
-        recorded = services.article_publish(**data, meta=meta_of(request))
+        recorded = services.article_publish(**data, meta=request_meta(request))
         return Response(
             {"id": recorded.stream_id, "slug": data["slug"], "version": recorded.version},
             status=status.HTTP_201_CREATED,
@@ -76,7 +78,7 @@ class RevisionCreate(APIView):
     def post(self, request: Request, slug: str) -> Response:
         """Revise the title or body; a revision without a note shows in history as unannounced."""
         data = validated(s.RevisionSerializer, request)
-        recorded = services.article_revise(slug=slug, meta=meta_of(request), **data)
+        recorded = services.article_revise(slug=slug, meta=request_meta(request), **data)
         return Response({"version": recorded.version}, status=status.HTTP_201_CREATED)
 
 
@@ -103,7 +105,7 @@ class CorrectionCreate(APIView):
         """Issue a correction, clarification, update or editor's note, optionally changing the text."""
         data = validated(s.CorrectionSerializer, request)
         changes = [ChangeRequest(**change) for change in data.pop("changes")]
-        recorded = services.correction_issue(slug=slug, changes=changes, meta=meta_of(request), **data)
+        recorded = services.correction_issue(slug=slug, changes=changes, meta=request_meta(request), **data)
         return Response({"version": recorded.version}, status=status.HTTP_201_CREATED)
 
 
@@ -114,7 +116,7 @@ class RetractionCreate(APIView):
     def post(self, request: Request, slug: str) -> Response:
         """Retract the article, with a public note saying why."""
         data = validated(s.RetractionSerializer, request)
-        recorded = services.article_retract(slug=slug, meta=meta_of(request), **data)
+        recorded = services.article_retract(slug=slug, meta=request_meta(request), **data)
         return Response({"version": recorded.version}, status=status.HTTP_201_CREATED)
 
 

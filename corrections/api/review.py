@@ -10,6 +10,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
@@ -22,7 +23,8 @@ from ..models import Event, Suggestion
 from ..selectors import metrics as metrics_selectors
 from ..selectors import review as selectors
 from ..services import review as services
-from .common import meta_of, validated
+from ..services.meta import request_meta
+from .common import validated
 from .permissions import IsEditor
 from .serializers import NOTE_MAX, ConflictSerializer, DiffOpSerializer, ErrorSerializer
 
@@ -71,7 +73,7 @@ class SuggestionSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, item: Suggestion) -> str:
-        return f"/api/v1/review/suggestions/{item.id}/"
+        return reverse("api:review-suggestion", args=[item.id])
 
 
 class SelectionContextSerializer(serializers.Serializer):
@@ -106,7 +108,7 @@ class HistoryEventSerializer(serializers.ModelSerializer):
 
 
 class SuggestionDetailSerializer(SuggestionSerializer):
-    context = SelectionContextSerializer(
+    context = SelectionContextSerializer(  # type: ignore[assignment]  # shadows a DRF attribute
         allow_null=True, read_only=True, help_text="Null when the selection is no longer in the text."
     )
     related = RelatedSerializer(many=True, read_only=True, help_text="Items overlapping this one, and its duplicates.")
@@ -171,7 +173,7 @@ class ReviewResultSerializer(serializers.Serializer):
 
 
 class BucketSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # shadows a DRF attribute
     count = serializers.IntegerField()
 
 
@@ -330,7 +332,7 @@ class SuggestionAccept(APIView):
     def post(self, request: Request, suggestion_id: str) -> Response:
         """Accept: the change goes into the article as a correction, in one transaction with the acceptance."""
         data = validated(AcceptSerializer, request)
-        services.suggestion_accept(suggestion_id=suggestion_id, meta=meta_of(request), **data)
+        services.suggestion_accept(suggestion_id=suggestion_id, meta=request_meta(request), **data)
         return _result(suggestion_id)
 
 
@@ -341,7 +343,7 @@ class SuggestionReject(APIView):
     def post(self, request: Request, suggestion_id: str) -> Response:
         """Reject with a reason for the desk and an optional reply to the reader."""
         data = validated(RejectSerializer, request)
-        services.suggestion_reject(suggestion_id=suggestion_id, meta=meta_of(request), **data)
+        services.suggestion_reject(suggestion_id=suggestion_id, meta=request_meta(request), **data)
         return _result(suggestion_id)
 
 
@@ -352,7 +354,7 @@ class SuggestionDuplicate(APIView):
     def post(self, request: Request, suggestion_id: str) -> Response:
         """Close as a duplicate of another item on the same article; its readers count towards that one."""
         data = validated(DuplicateSerializer, request)
-        services.suggestion_mark_duplicate(suggestion_id=suggestion_id, of=data["of"], meta=meta_of(request))
+        services.suggestion_mark_duplicate(suggestion_id=suggestion_id, of=data["of"], meta=request_meta(request))
         return _result(suggestion_id)
 
 
@@ -363,7 +365,7 @@ class SuggestionAssign(APIView):
     def post(self, request: Request, suggestion_id: str) -> Response:
         """Assign to an editor (by username or id)."""
         data = validated(AssignSerializer, request)
-        services.suggestion_assign(suggestion_id=suggestion_id, editor=data["editor"], meta=meta_of(request))
+        services.suggestion_assign(suggestion_id=suggestion_id, editor=data["editor"], meta=request_meta(request))
         return _result(suggestion_id)
 
 

@@ -13,11 +13,11 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from .. import services
 from ..domain import suggestions as domain
 from ..models import Suggestion
 from ..selectors import suggestions as selectors
 from ..services import suggestions as suggestion_services
+from ..services.meta import request_meta
 from .serializers import ErrorSerializer, HoneypotSerializer
 
 
@@ -26,7 +26,8 @@ class SuggestionThrottle(ScopedRateThrottle):
 
     def get_rate(self) -> str | None:
         # Read at request time, not at import time, so that a changed setting applies at once.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")
+        return None if rate is None else str(rate)
 
 
 # --- Serializers -------------------------------------------------------------------
@@ -164,7 +165,7 @@ class ArticleSuggestions(APIView):
         data = dict(serializer.validated_data)
         data.pop("website")
         # A logged-in reader's report is filed under their account (sealed in the vault), so erasing it finds it.
-        meta = services.actor_meta(request.user, kind="reader", request_id=request.headers.get("X-Request-ID", ""))
+        meta = request_meta(request, kind="reader")
         submitted = suggestion_services.suggestion_submit(slug=slug, meta=meta, **data)
         detail = (
             "Thank you. Others reported the same thing; your report has been added to theirs."

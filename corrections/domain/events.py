@@ -7,6 +7,7 @@ turn a row back into an object. When an event's schema changes, bump
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ REGISTRY: dict[str, type[Event]] = {}
 UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 E = TypeVar("E", bound="type[Event]")
+EventT = TypeVar("EventT", bound="Event")
 
 #: Events that change the article's text. Only these can make an
 #: ``expected_version`` stale; comments and reports never do.
@@ -80,6 +82,12 @@ class Recorded:
     @property
     def type(self) -> str:
         return self.event.type
+
+    def event_as(self, kind: builtins.type[EventT]) -> EventT:
+        """The event as ``kind``, for code that handles only that type (a TypeError for any other)."""
+        if not isinstance(self.event, kind):
+            raise TypeError(f"Expected {kind.__name__}, got {self.type}.")
+        return self.event
 
 
 # --- Article events -------------------------------------------------------------

@@ -178,8 +178,8 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     for match in _SENTENCE_END.finditer(text, 0, start):
         sentence_start = match.end()
     # From the span's last character, so a selection that ends with the full stop ends its sentence there.
-    match = _SENTENCE_END.search(text, max(start, end - 1))
-    sentence_end = match.start() + len(match.group().rstrip()) if match else len(text)
+    found = _SENTENCE_END.search(text, max(start, end - 1))
+    sentence_end = found.start() + len(found.group().rstrip()) if found else len(text)
     return sentence_start, max(sentence_end, end)
 
 

@@ -100,11 +100,12 @@ def _retracted(state: ArticleState, e: ArticleRetracted, r: Recorded) -> Article
     )
 
 
-HANDLERS: dict[type[Event], Callable[[ArticleState, Event, Recorded], ArticleState]] = {
-    ArticlePublished: _published,  # type: ignore[dict-item]
-    ArticleRevised: _revised,  # type: ignore[dict-item]
-    CorrectionIssued: _corrected,  # type: ignore[dict-item]
-    ArticleRetracted: _retracted,  # type: ignore[dict-item]
+# Each handler takes its own event class; the lookup by type(event) keeps them matched.
+HANDLERS: dict[type[Event], Callable[..., ArticleState]] = {
+    ArticlePublished: _published,
+    ArticleRevised: _revised,
+    CorrectionIssued: _corrected,
+    ArticleRetracted: _retracted,
 }
 
 

@@ -5,20 +5,18 @@ from __future__ import annotations
 from ..domain import state as article_state
 from ..domain.events import Recorded
 from ..models import Article, PublicNote
-from . import ALWAYS, handles, read_model
+from . import EVERY, handles
 
 
-def _article_version(recorded: Recorded) -> None:
+@handles(EVERY)
+def article_version(recorded: Recorded) -> None:
     """Every event moves the article's version on, text-changing or not."""
     if not recorded.event.changes_text:
         Article.objects.filter(id=recorded.stream_id).update(version=recorded.version)
 
 
-ALWAYS.append(_article_version)
-
-
 @handles("ArticlePublished", "ArticleRevised", "CorrectionIssued", "ArticleRetracted")
-def _article_text(recorded: Recorded) -> None:
+def article_text(recorded: Recorded) -> None:
     """Fold the event into the article row with the domain's own ``apply``."""
     article = Article.objects.filter(id=recorded.stream_id).first()
     before = article.as_state() if article else article_state.ArticleState()
@@ -32,7 +30,3 @@ def _article_text(recorded: Recorded) -> None:
         PublicNote.objects.create(
             article=article, version=note.version, kind=note.kind, note=note.note, issued_at=note.issued_at
         )
-
-
-read_model(PublicNote)
-read_model(Article)

@@ -8,12 +8,12 @@ from django.db.models import F
 from ..domain import comments as domain
 from ..domain.events import Recorded
 from ..models import Article, Comment
-from . import READ_MODELS, handles
+from . import handles
 
 
 @handles("CommentPosted")
-def _posted(recorded: Recorded) -> None:
-    event: domain.CommentPosted = recorded.event  # type: ignore[assignment]
+def comment_posted(recorded: Recorded) -> None:
+    event = recorded.event_as(domain.CommentPosted)
     thread_id = None
     if event.parent_id:
         parent = Comment.objects.filter(id=event.parent_id).values("id", "thread_id").first()
@@ -37,27 +37,25 @@ def _posted(recorded: Recorded) -> None:
 
 
 @handles("CommentFlagged")
-def _flagged(recorded: Recorded) -> None:
-    Comment.objects.filter(id=recorded.event.comment_id).update(flag_count=F("flag_count") + 1)  # type: ignore[attr-defined]
+def comment_flagged(recorded: Recorded) -> None:
+    comment_id = recorded.event_as(domain.CommentFlagged).comment_id
+    Comment.objects.filter(id=comment_id).update(flag_count=F("flag_count") + 1)
 
 
 @handles("CommentApproved")
-def _approved(recorded: Recorded) -> None:
+def comment_approved(recorded: Recorded) -> None:
     # Approval shows a pending comment, or keeps a flagged one: either way its flags are dealt with.
-    Comment.objects.filter(id=recorded.event.comment_id).update(status=domain.VISIBLE, flag_count=0)  # type: ignore[attr-defined]
+    comment_id = recorded.event_as(domain.CommentApproved).comment_id
+    Comment.objects.filter(id=comment_id).update(status=domain.VISIBLE, flag_count=0)
 
 
 @handles("CommentHidden")
-def _hidden(recorded: Recorded) -> None:
-    event: domain.CommentHidden = recorded.event  # type: ignore[assignment]
+def comment_hidden(recorded: Recorded) -> None:
+    event = recorded.event_as(domain.CommentHidden)
     Comment.objects.filter(id=event.comment_id).update(status=domain.HIDDEN, hidden_reason=event.reason)
 
 
 @handles("ModerationModeSet")
-def _moderation(recorded: Recorded) -> None:
-    mode = recorded.event.mode  # type: ignore[attr-defined]
+def moderation_mode_set(recorded: Recorded) -> None:
+    mode = recorded.event_as(domain.ModerationModeSet).mode
     Article.objects.filter(id=recorded.stream_id).update(comment_moderation=mode if mode in domain.MODES else "")
-
-
-# A rebuild empties children before parents: comments go before the articles they hang off.
-READ_MODELS.insert(READ_MODELS.index(Article) if Article in READ_MODELS else len(READ_MODELS), Comment)

@@ -1,7 +1,7 @@
 """History projection: each text-changing version with its diff, computed once when the event is appended.
 
-A later version's projector runs before the article's own (it is put first),
-so the article row still holds the text before the change. Pages and the API
+``corrections.registry`` runs ``text_version_changed`` before the article's own
+projector, so the article row still holds the text before the change. Pages and the API
 read these rows and never diff per request.
 """
 
@@ -11,7 +11,7 @@ from ..domain import diff as text_diff
 from ..domain import state as article_state
 from ..domain.events import Recorded
 from ..models import Article, TextVersion
-from . import PROJECTORS, READ_MODELS
+from . import handles
 
 KINDS = {"ArticlePublished": "published", "ArticleRevised": "revision", "ArticleRetracted": "retraction"}
 
@@ -30,15 +30,17 @@ def _row(recorded: Recorded) -> TextVersion:
     )
 
 
-def _published(recorded: Recorded) -> None:
-    """The first version has nothing to diff against (runs after the article row exists)."""
+@handles("ArticlePublished")
+def text_version_published(recorded: Recorded) -> None:
+    """The first version has nothing to diff against (registered after ``article_text``: the row exists)."""
     row = _row(recorded)
     row.title_after = recorded.event.title  # type: ignore[attr-defined]
     row.save(force_insert=True)
 
 
-def _changed(recorded: Recorded) -> None:
-    """A later version: diffed against the text before it, which the article row still holds."""
+@handles("ArticleRevised", "CorrectionIssued", "ArticleRetracted")
+def text_version_changed(recorded: Recorded) -> None:
+    """A later version, diffed against the text before it (registered before ``article_text``, which changes it)."""
     article = Article.objects.get(id=recorded.stream_id)
     before = article.as_state()
     after = article_state.apply(before, recorded)
@@ -52,10 +54,3 @@ def _changed(recorded: Recorded) -> None:
         before.body, after.body, f"version {before.text_version}", f"version {recorded.version}"
     )
     row.save(force_insert=True)
-
-
-PROJECTORS["ArticlePublished"].append(_published)
-for _type in ("ArticleRevised", "CorrectionIssued", "ArticleRetracted"):
-    PROJECTORS[_type].insert(0, _changed)
-
-READ_MODELS.insert(READ_MODELS.index(Article) if Article in READ_MODELS else len(READ_MODELS), TextVersion)

@@ -10,14 +10,23 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 
 from ..domain.events import Recorded
-from ..domain.suggestions import ACCEPTED, ASSIGNED, DUPLICATE, REJECTED
+from ..domain.suggestions import (
+    ACCEPTED,
+    ASSIGNED,
+    DUPLICATE,
+    REJECTED,
+    SuggestionAccepted,
+    SuggestionAssigned,
+    SuggestionMarkedDuplicate,
+    SuggestionRejected,
+)
 from ..models import Suggestion
 from . import handles
 
 
 @handles("SuggestionAssigned")
-def _assigned(recorded: Recorded) -> None:
-    event = recorded.event
+def suggestion_assigned(recorded: Recorded) -> None:
+    event = recorded.event_as(SuggestionAssigned)
     # A deleted user leaves the item unassigned, as SET_NULL would have: a rebuild agrees with the inline row.
     user_exists = get_user_model().objects.filter(pk=event.assignee_id).exists()
     Suggestion.objects.filter(id=event.suggestion_id).update(
@@ -26,25 +35,25 @@ def _assigned(recorded: Recorded) -> None:
 
 
 @handles("SuggestionAccepted")
-def _accepted(recorded: Recorded) -> None:
-    event = recorded.event
+def suggestion_accepted(recorded: Recorded) -> None:
+    event = recorded.event_as(SuggestionAccepted)
     Suggestion.objects.filter(id=event.suggestion_id).update(
         status=ACCEPTED, reply=event.reply, resolved_at=recorded.recorded_at, version=recorded.version
     )
 
 
 @handles("SuggestionRejected")
-def _rejected(recorded: Recorded) -> None:
-    event = recorded.event
+def suggestion_rejected(recorded: Recorded) -> None:
+    event = recorded.event_as(SuggestionRejected)
     Suggestion.objects.filter(id=event.suggestion_id).update(
         status=REJECTED, reply=event.reply, resolved_at=recorded.recorded_at, version=recorded.version
     )
 
 
 @handles("SuggestionMarkedDuplicate")
-def _duplicate(recorded: Recorded) -> None:
+def suggestion_marked_duplicate(recorded: Recorded) -> None:
     """The duplicate closes; its readers count as reporters of the original, which stays the one queue item."""
-    event = recorded.event
+    event = recorded.event_as(SuggestionMarkedDuplicate)
     duplicate = Suggestion.objects.filter(id=event.suggestion_id).values_list("reporter_count", flat=True).first()
     Suggestion.objects.filter(id=event.suggestion_id).update(
         status=DUPLICATE, duplicate_of_id=event.of, resolved_at=recorded.recorded_at, version=recorded.version

@@ -13,13 +13,12 @@ from django.db.models import F
 from ..domain import suggestions as domain
 from ..domain.events import Recorded
 from ..models import Article, Suggestion
-from . import READ_MODELS, handles
-from . import articles as _articles  # noqa: F401  (its projectors must run first: they update the body read here)
+from . import handles
 
 
 @handles("SuggestionReceived")
-def _received(recorded: Recorded) -> None:
-    event: domain.SuggestionReceived = recorded.event  # type: ignore[assignment]
+def suggestion_received(recorded: Recorded) -> None:
+    event = recorded.event_as(domain.SuggestionReceived)
     # Projections run in log order, so the article row holds the text as it stood at this event.
     body = Article.objects.filter(id=recorded.stream_id).values_list("body", flat=True).first() or ""
     span = domain.reanchor(body, exact=event.exact, prefix=event.prefix, suffix=event.suffix, hint=event.start)
@@ -44,14 +43,14 @@ def _received(recorded: Recorded) -> None:
 
 
 @handles("SuggestionSeconded")
-def _seconded(recorded: Recorded) -> None:
-    Suggestion.objects.filter(id=recorded.event.suggestion_id).update(  # type: ignore[attr-defined]
+def suggestion_seconded(recorded: Recorded) -> None:
+    Suggestion.objects.filter(id=recorded.event_as(domain.SuggestionSeconded).suggestion_id).update(
         reporter_count=F("reporter_count") + 1, version=recorded.version
     )
 
 
 @handles("ArticleRevised", "CorrectionIssued", "ArticleRetracted")
-def _text_changed(recorded: Recorded) -> None:
+def suggestions_reanchor(recorded: Recorded) -> None:
     """Move the article's open items onto the new text, or mark them outdated (registered after the article's)."""
     body = Article.objects.filter(id=recorded.stream_id).values_list("body", flat=True).first() or ""
     items = Suggestion.objects.filter(article_id=recorded.stream_id, status__in=domain.OPEN_STATUSES)
@@ -62,7 +61,3 @@ def _text_changed(recorded: Recorded) -> None:
                 Suggestion.objects.filter(id=item.id).update(outdated=True)
         elif (span.start, span.end, False) != (item.start, item.end, item.outdated):
             Suggestion.objects.filter(id=item.id).update(start=span.start, end=span.end, outdated=False)
-
-
-# A rebuild empties children before parents: suggestions go before the articles they hang off.
-READ_MODELS.insert(READ_MODELS.index(Article) if Article in READ_MODELS else len(READ_MODELS), Suggestion)

@@ -8,8 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 
+from ..labels import note_label
 from ..models import Article, PublicNote
-from ..templatetags.newsdesk import note_label
 
 
 def article_url(article: Article) -> str:

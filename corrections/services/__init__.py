@@ -5,13 +5,13 @@ uses are re-exported here.
 """
 
 from .articles import (
-    actor_meta,
     article_publish,
     article_retract,
     article_revise,
     correction_issue,
     lock_article,
 )
+from .meta import actor_meta, request_meta
 
 __all__ = [
     "actor_meta",
@@ -20,4 +20,5 @@ __all__ = [
     "article_revise",
     "correction_issue",
     "lock_article",
+    "request_meta",
 ]

@@ -15,18 +15,6 @@ from ..domain.events import Recorded
 from ..models import Article
 
 
-def actor_meta(user: Any = None, *, kind: str | None = None, request_id: str = "") -> dict[str, Any]:
-    """The ``meta`` of an event: who acted (editor, reader or system) and the request that did it."""
-    if user is not None and getattr(user, "is_authenticated", False):
-        actor: dict[str, Any] = {"kind": kind or "editor", "id": user.pk, "username": user.get_username()}
-    else:
-        actor = {"kind": kind or "reader"}
-    meta: dict[str, Any] = {"actor": actor}
-    if request_id:
-        meta["request_id"] = request_id
-    return meta
-
-
 def lock_article(slug: str) -> Article:
     """Find the article and lock its stream's head for this transaction; its row is then current."""
     article = Article.objects.filter(slug=slug).first()

@@ -7,12 +7,16 @@ concurrent posts to one hot article all land with gapless versions.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from .. import store
 from ..domain import comments as domain
@@ -21,12 +25,13 @@ from ..domain.events import Recorded
 from ..models import Article, Comment, CommentAuthor, FlagMark
 from ..roles import is_editor
 from ..selectors.comments import moderation_mode
-from .articles import actor_meta, lock_article
+from . import notifications
+from .articles import lock_article
 
 
-def comment_meta(user: Any = None, *, request_id: str = "") -> dict[str, Any]:
-    """The ``meta`` of a comment event: a logged-in reader is a reader, not an editor."""
-    return actor_meta(user, kind="editor" if is_editor(user) else "reader", request_id=request_id)
+def commenter_kind(user: AbstractBaseUser | AnonymousUser | None) -> str:
+    """Who a comment event says acted: a logged-in reader is a reader, not an editor."""
+    return "editor" if is_editor(user) else "reader"
 
 
 def _comment_uuid(comment_id: Any) -> uuid.UUID:
@@ -66,7 +71,7 @@ def comment_post(
     author_name: str = "",
     email: str = "",
     parent_id: str | None = None,
-    user: Any = None,
+    user: AbstractBaseUser | AnonymousUser | None = None,
     meta: dict[str, Any],
 ) -> Recorded:
     """Post a comment (or a reply); an e-mail, if given, goes to ``CommentAuthor``, never into the log."""
@@ -76,9 +81,9 @@ def comment_post(
             validate_email(email)
         except ValidationError as error:
             raise InvalidCommand(f"“{email}” is not an e-mail address.") from error
-    authenticated = user is not None and getattr(user, "is_authenticated", False)
-    if authenticated and not (author_name or "").strip():
-        author_name = user.get_full_name() or user.get_username()
+    member = user if isinstance(user, AbstractBaseUser) and user.is_authenticated else None
+    if member is not None and not (author_name or "").strip():
+        author_name = getattr(member, "get_full_name", str)() or member.get_username()
     article = lock_article(slug)
     parent = None
     if parent_id is not None:
@@ -96,13 +101,29 @@ def comment_post(
         mode=moderation_mode(article),
         parent=_facts(parent),
         parent_id=parent_id,
-        author_user_id=user.pk if authenticated else None,
+        author_user_id=member.pk if member is not None else None,
         trusted=is_editor(user),
     )
     if email:
         # Written first so that reactors running inside the append (notifications) can already find it.
-        CommentAuthor.objects.create(comment_id=events[0].comment_id, email=email)
-    return store.append(article.id, events, meta=meta)[0]
+        CommentAuthor.objects.create(
+            comment_id=events[0].comment_id, email=email, confirm_token=secrets.token_urlsafe(32)
+        )
+    recorded = store.append(article.id, events, meta=meta)[0]
+    if email:
+        notifications.address_confirmation(comment_id=events[0].comment_id)
+    return recorded
+
+
+@transaction.atomic
+def comment_address_confirm(*, token: str) -> bool:
+    """The one-click link: the commenter's address is confirmed for reply notices; False if the link is unknown."""
+    author = CommentAuthor.objects.filter(confirm_token=token).first() if token else None
+    if author is None:
+        return False
+    if author.confirmed_at is None:
+        CommentAuthor.objects.filter(pk=author.pk).update(confirmed_at=timezone.now())
+    return True
 
 
 class AlreadyFlagged(Conflict):

@@ -12,6 +12,7 @@ what kinds of data, and nothing personal.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,11 +139,18 @@ def _anonymise_account(user: Any) -> None:
 
 @transaction.atomic
 def person_erase(
-    *, email: str = "", user: Any = None, requested_by: str = "the person", meta: dict[str, Any]
+    *,
+    email: str = "",
+    user: Any = None,
+    comment_ids: Sequence[str] = (),
+    requested_by: str = "the person",
+    meta: dict[str, Any],
 ) -> Erasure:
-    """Erase everything personal about whoever used ``email`` (tickets, comments) and/or the account ``user``."""
+    """Erase everything personal about whoever used ``email`` (tickets, comments), the account ``user``,
+    and the authors of ``comment_ids`` (for an anonymous comment left without an address: only that comment).
+    """
     email = (email or "").strip()
-    if not email and user is None:
+    if not email and user is None and not comment_ids:
         raise InvalidCommand("Say whose data to erase: an e-mail address, an account, or both.")
     if requested_by not in REQUESTERS:
         raise InvalidCommand(f"requested_by must be one of {', '.join(REQUESTERS)}.")
@@ -150,14 +158,15 @@ def person_erase(
     addresses = [email] if email else []
     tickets = list(SuggestionTicket.objects.filter(email__iexact=email)) if email else []
     authors = CommentAuthor.objects.filter(email__iexact=email) if email else CommentAuthor.objects.none()
-    comment_ids = [str(c) for c in authors.values_list("comment_id", flat=True)]
+    ids = [str(c) for c in authors.values_list("comment_id", flat=True)] + [str(c) for c in comment_ids]
     if user is not None:
         if user.email:
             addresses.append(user.email)
         own = [str(c) for c in Comment.objects.filter(author_user=user).values_list("id", flat=True)]
-        authors = CommentAuthor.objects.filter(comment_id__in=comment_ids + own)
-        comment_ids += own
-    events = _comment_events(comment_ids) + _ticket_events(tickets)
+        ids += own
+    if user is not None or ids:
+        authors = CommentAuthor.objects.filter(comment_id__in=ids) | authors
+    events = _comment_events(ids) + _ticket_events(tickets)
     with_address = _ticket_events([t for t in tickets if t.email]) + _comment_events(
         [str(c) for c in authors.values_list("comment_id", flat=True)]
     )
@@ -165,21 +174,21 @@ def person_erase(
         _by_event(events) | (Q(subject=f"user:{user.pk}") if user is not None else Q(pk__in=[]))
     )
     kinds: dict[str, set[str]] = defaultdict(set)
-    for stream, version, name in vault.values_list("stream_id", "version", "field"):
-        result.events[str(stream)].add(version)
-        kinds[str(stream)].add(KINDS.get(name, name))
+    for stream_uuid, version, name in vault.values_list("stream_id", "version", "field"):
+        result.events[str(stream_uuid)].add(version)
+        kinds[str(stream_uuid)].add(KINDS.get(name, name))
     # Contact details live beside the log; the erasure event of their article says they went too.
-    for stream, _ in with_address:
-        kinds[stream].add("e-mail address")
+    for stream_id, _ in with_address:
+        kinds[stream_id].add("e-mail address")
     result.fields = vault.update(value=None, salt="", erased_at=timezone.now())
     touched = [(stream, v) for stream, versions in result.events.items() for v in versions]
     _refresh_read_models(touched, user.pk if user is not None else None)
     result.notifications = _scrub_outbox(touched, addresses)
-    pending_to_them = [f"ticket:{t.pk}" for t in tickets] + [f"comment:{c}" for c in comment_ids]
+    pending_to_them = [f"ticket:{t.pk}" for t in tickets] + [f"comment:{c}" for c in ids]
     Notification.objects.filter(recipient__in=pending_to_them, status=Notification.PENDING).update(
         status=Notification.SKIPPED, last_error="The recipient's data was erased."
     )
-    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Comment), object_id__in=comment_ids).update(
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Comment), object_id__in=ids).update(
         object_repr=ERASED, change_message=""
     )
     result.tickets = SuggestionTicket.objects.filter(pk__in=[t.pk for t in tickets]).delete()[0]
@@ -189,13 +198,13 @@ def person_erase(
         _anonymise_account(user)
         result.account = True
     # Heads are locked in one order so that two erasures cannot deadlock.
-    for stream in sorted(kinds):
-        store.lock_head(stream)
-    for stream in sorted(kinds):
+    for stream_id in sorted(kinds):
+        store.lock_head(stream_id)
+    for stream_id in sorted(kinds):
         erased = PersonalDataErased(
-            versions=tuple(sorted(result.events.get(stream, ()))),
-            kinds=tuple(sorted(kinds[stream])),
+            versions=tuple(sorted(result.events.get(stream_id, set()))),
+            kinds=tuple(sorted(kinds[stream_id])),
             requested_by=requested_by,
         )
-        store.append(stream, [erased], meta=meta)
+        store.append(stream_id, [erased], meta=meta)
     return result

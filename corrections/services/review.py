@@ -11,6 +11,8 @@ import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
 from .. import store
@@ -40,10 +42,13 @@ def lock_suggestion(suggestion_id: uuid.UUID | str) -> tuple[Article, Suggestion
     return Article.objects.get(id=row.article_id), row
 
 
-def find_editor(editor: Any) -> Any:
+def find_editor(editor: AbstractBaseUser | AnonymousUser | int | str) -> AbstractBaseUser:
     """An active user with the desk permission, by user object, id or username."""
     users = get_user_model().objects.filter(is_active=True)
-    if isinstance(editor, get_user_model()):
+    user: AbstractBaseUser | None
+    if isinstance(editor, AnonymousUser):
+        user = None
+    elif isinstance(editor, get_user_model()):
         user = editor
     else:
         number = parse_id(editor)
@@ -56,7 +61,9 @@ def find_editor(editor: Any) -> Any:
 
 
 @transaction.atomic
-def suggestion_assign(*, suggestion_id: uuid.UUID | str, editor: Any, meta: dict[str, Any]) -> Recorded:
+def suggestion_assign(
+    *, suggestion_id: uuid.UUID | str, editor: AbstractBaseUser | AnonymousUser | int | str, meta: dict[str, Any]
+) -> Recorded:
     """Assign the suggestion to an editor (a user, an id or a username)."""
     user = find_editor(editor)
     article, row = lock_suggestion(suggestion_id)

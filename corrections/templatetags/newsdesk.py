@@ -4,21 +4,11 @@ from __future__ import annotations
 
 from django import template
 
+from ..labels import note_label
+
 register = template.Library()
 
-NOTE_LABELS = {
-    "correction": "Correction",
-    "clarification": "Clarification",
-    "update": "Update",
-    "editors_note": "Editor's note",
-    "revision": "Update",
-    "retraction": "Retraction",
-}
-
-
-@register.filter
-def note_label(kind: str) -> str:
-    return NOTE_LABELS.get(kind, kind.replace("_", " ").capitalize())
+register.filter("note_label", note_label)
 
 
 @register.filter

@@ -297,11 +297,26 @@
     return true;
   }
 
+  // A constructed stylesheet is CSSOM, which a Content-Security-Policy without 'unsafe-inline'
+  // allows (ours does, and so may the newsroom's); a <style> element is only the fallback.
+  function addStyles(css) {
+    if (window.CSSStyleSheet && "adoptedStyleSheets" in document) {
+      try {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(css);
+        document.adoptedStyleSheets = document.adoptedStyleSheets.concat([sheet]);
+        return;
+      } catch (error) {
+        // an older engine without constructable stylesheets: fall through
+      }
+    }
+    document.head.appendChild(el("style", {}, css));
+  }
+
   function init() {
     container = document.querySelector(cfg.container || "article");
     if (!container || !SLUG) return;
-    var style = el("style", {}, CSS);
-    document.head.appendChild(style);
+    addStyles(CSS);
 
     document.addEventListener("keydown", function (event) {
       if (dialog || event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;

@@ -8,31 +8,26 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 
-from . import selectors
-from .api.throttles import HistoryThrottle
-from .comment_views import CommentForm, comment_context
-from .domain.errors import NotFound
-from .selectors import suggestions as suggestion_selectors
-from .selectors import transparency
+from .. import selectors
+from ..domain.errors import NotFound
+from ..selectors import suggestions as suggestion_selectors
+from ..selectors import transparency
+from ..throttles import HistoryThrottle
+from .article_page import article_page
 
 
 def article_index(request: HttpRequest) -> HttpResponse:
     return render(request, "corrections/index.html", {"articles": selectors.article_list()[:50]})
 
 
-def article_detail(request: HttpRequest, slug: str, comment_form: CommentForm | None = None) -> HttpResponse:
-    try:
-        article = selectors.article_get(slug)
-    except NotFound as error:
-        raise Http404(error.message) from error
-    context = {"article": article, "notes": article.notes.all(), **comment_context(request, article, comment_form)}
-    return render(request, "corrections/article.html", context)
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return article_page(request, slug)
 
 
 def article_history(request: HttpRequest, slug: str) -> HttpResponse:
     """Every version of the text with its stored diff; throttled like the diff API, and cacheable by ETag."""
     throttle = HistoryThrottle()
-    if not throttle.allow_request(request, None):  # type: ignore[arg-type]
+    if not throttle.allow_request(request, None):
         wait = math.ceil(throttle.wait() or 1)
         response = HttpResponse(
             f"Too many requests; wait {wait} seconds.", status=429, content_type="text/plain; charset=utf-8"

@@ -1,0 +1,181 @@
+"""Articles, read-only: each one's event log (who did what, when) and the diffs between its text versions."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from .. import selectors
+from ..domain.errors import NotFound
+from ..domain.events import TEXT_CHANGING
+from ..domain.suggestions import OPEN_STATUSES
+from ..models import Article, Event
+from .base import ReadOnlyAdmin
+
+LOG_PAGE = 200
+
+
+@admin.register(Article)
+class ArticleAdmin(ReadOnlyAdmin):
+    list_display = ("title", "slug", "status", "version", "open_suggestions", "updated_at", "public_links")
+    list_filter = ("status",)
+    search_fields = ("title", "slug")
+    date_hierarchy = "published_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(open_items=Count("suggestions", filter=Q(suggestions__status__in=OPEN_STATUSES)))
+        )
+
+    @admin.display(description="open suggestions", ordering="open_items")
+    def open_suggestions(self, article: Article) -> Any:
+        open_items = getattr(article, "open_items", 0)  # annotated by get_queryset
+        if not open_items:
+            return 0
+        url = reverse("admin:corrections_suggestion_changelist")
+        return format_html(
+            '<a href="{}?article__id__exact={}&amp;status__in=new,assigned">{}</a>', url, article.id, open_items
+        )
+
+    @admin.display(description="public pages")
+    def public_links(self, article: Article) -> str:
+        return format_html(
+            '<a href="{}">page</a> · <a href="{}">history</a>',
+            reverse("corrections:article", args=[article.slug]),
+            reverse("corrections:history", args=[article.slug]),
+        )
+
+    def get_urls(self) -> list[Any]:
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("<path:object_id>/diff/", self.admin_site.admin_view(self.diff_view), name="{}_{}_diff".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """The article's event log (who did what, when) and its text versions with links to diffs."""
+        article = self.get_object(request, object_id)
+        if article is None:
+            return self.missing(request, object_id)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        text_versions = list(
+            Event.objects.filter(stream_id=article.id, type__in=sorted(TEXT_CHANGING))
+            .order_by("version")
+            .values_list("version", flat=True)
+        )
+        # A long comment thread makes a long log: show it a page at a time.
+        events = Paginator(Event.objects.filter(stream_id=article.id).order_by("version"), LOG_PAGE).get_page(
+            request.GET.get("page")
+        )
+        # Editors see the personal fields the log holds as commitments (erased ones as a placeholder).
+        events.object_list = selectors.events_opened(list(events.object_list))
+        diff_url = reverse("admin:corrections_article_diff", args=[article.id])
+        context = {
+            **self.admin_site.each_context(request),
+            **(extra_context or {}),
+            "opts": self.opts,
+            "title": f"Event log: {article.title}",
+            "subtitle": None,
+            "original": article,
+            "article": article,
+            "page_obj": events,
+            "events": [
+                (
+                    event,
+                    event.meta.get("actor", {}),
+                    json.dumps(event.data, ensure_ascii=False),
+                    _previous(text_versions, event.version),
+                )
+                for event in events
+            ],
+            "text_versions": text_versions,
+            "diff_url": diff_url,
+            "notes": article.notes.all(),
+            "has_view_permission": True,
+            "event_changelist_url": reverse("admin:corrections_event_changelist") + f"?q={article.id}",
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/corrections/article/log.html", context)
+
+    def diff_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """What changed between two versions of the text, word by word."""
+        article = self.get_object(request, object_id)
+        if article is None:
+            return self.missing(request, object_id)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        versions = list(
+            Event.objects.filter(stream_id=article.id, type__in=sorted(TEXT_CHANGING))
+            .order_by("version")
+            .values_list("version", flat=True)
+        )
+        try:
+            to_version = int(request.GET.get("to") or article.text_version)
+            # By default, against the text version before (events in between left the text as it was).
+            from_version = int(request.GET.get("from") or (_previous(versions, to_version) or 1))
+            diff = selectors.article_diff(article.slug, from_version, to_version)
+        except (ValueError, NotFound) as error:
+            messages.error(request, getattr(error, "message", "Give two version numbers."))
+            return HttpResponseRedirect(reverse("admin:corrections_article_change", args=[article.id]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Diff: {article.title}, version {from_version} → {to_version}",
+            "subtitle": None,
+            "original": article,
+            "article": article,
+            "diff": diff,
+            "versions": versions,
+            "from_version": from_version,
+            "to_version": to_version,
+            "log_url": reverse("admin:corrections_article_change", args=[article.id]),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/corrections/article/diff.html", context)
+
+
+def _previous(text_versions: list[int], version: int) -> int | None:
+    """The text version before ``version`` (to diff a text-changing event against), if there is one."""
+    earlier = [v for v in text_versions if v < version]
+    return earlier[-1] if earlier and version in text_versions else None
+
+
+# --- The event log: read-only for everyone -----------------------------------------------
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ("position", "type", "version", "stream_id", "actor", "recorded_at")
+    list_filter = ("type",)
+    search_fields = ("type",)
+    actions = None
+    readonly_fields = ("position", "stream_id", "version", "type", "schema", "data", "meta", "recorded_at", "hash")
+
+    @admin.display(description="actor")
+    def actor(self, event: Event) -> str:
+        """The kind of actor; the account is in the personal-data vault (see the article's event log)."""
+        actor = event.meta.get("actor", {})
+        username = actor.get("username")
+        return str(username if isinstance(username, str) else actor.get("kind", "system"))
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Event], search_term: str) -> Any:
+        """An article's id finds its stream; anything else searches the event type."""
+        try:
+            return queryset.filter(stream_id=uuid.UUID(search_term.strip())), False
+        except ValueError:
+            return super().get_search_results(request, queryset, search_term)

@@ -1,0 +1,44 @@
+"""What runs inside every append, and in what order: the one list of projectors and reactors.
+
+``CorrectionsConfig.ready()`` calls ``install()``; nothing registers itself by
+being imported. Projectors run in the order listed (an event handled by two
+projectors, e.g. ``ArticleRevised``, updates the article's body before the
+suggestions are re-anchored against it), then the reactors.
+"""
+
+from __future__ import annotations
+
+from . import projections, store
+from .models import Article, Comment, PublicNote, Suggestion, TextVersion
+from .projections import articles, comments, history, review, suggestions
+from .services import notifications
+
+PROJECTORS = [
+    articles.article_version,
+    history.text_version_changed,  # before article_text: it diffs against the text before the change
+    articles.article_text,
+    history.text_version_published,  # after article_text: the article row must exist
+    comments.comment_posted,
+    comments.comment_flagged,
+    comments.comment_approved,
+    comments.comment_hidden,
+    comments.moderation_mode_set,
+    review.suggestion_assigned,
+    review.suggestion_accepted,
+    review.suggestion_rejected,
+    review.suggestion_marked_duplicate,
+    suggestions.suggestion_received,
+    suggestions.suggestion_seconded,
+    suggestions.suggestions_reanchor,  # after article_text: it reads the new body
+]
+
+#: What a rebuild empties, children before the articles they hang off.
+READ_MODELS = [PublicNote, TextVersion, Comment, Suggestion, Article]
+
+#: Run in the append's transaction after the projections; a rebuild never replays them.
+REACTORS = [notifications.react]
+
+
+def install() -> None:
+    projections.configure(PROJECTORS, read_models=READ_MODELS)
+    store.REACTORS[:] = REACTORS
