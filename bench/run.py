@@ -30,7 +30,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from corrections import selectors, services, store  # noqa: E402
+from corrections import integrity, selectors, services, store  # noqa: E402
 from corrections.domain.comments import CommentPosted  # noqa: E402
 from corrections.domain.state import fold  # noqa: E402
 from corrections.models import Article, Event  # noqa: E402
@@ -133,7 +133,7 @@ def main() -> None:
 
     # 4. verify_log over the whole table vs reading the same rows.
     def verify() -> None:
-        store.verify()
+        integrity.verify()
 
     def read_all() -> None:
         for _ in store.iter_all():

@@ -204,6 +204,9 @@ class SuggestionTicket(models.Model):
     name = models.CharField(max_length=100, blank=True)
     email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    event_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The stream version of the report this ticket came with (for erasure)."
+    )
 
     def __str__(self) -> str:
         return f"ticket for {self.suggestion_id}"
@@ -250,6 +253,15 @@ class CommentAuthor(models.Model):
 
     comment_id = models.UUIDField(unique=True)
     email = models.EmailField()
+    confirm_token = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="The secret of the one-click link that confirms the address.",
+    )
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Reply notices go only to a confirmed address (the desk is not a relay)."
+    )
 
     def __str__(self) -> str:
         return f"author of {self.comment_id}"
@@ -267,12 +279,14 @@ class Notification(models.Model):
     DESK_DIGEST = "desk_digest"
     READER_DECISION = "reader_decision"
     COMMENT_REPLY = "comment_reply"
+    COMMENT_CONFIRM = "comment_confirm"
     WEBHOOK = "webhook"
     KINDS = [
         (DESK_SUGGESTION, "New suggestion (desk)"),
         (DESK_DIGEST, "Daily digest (desk)"),
         (READER_DECISION, "Decision (reader)"),
         (COMMENT_REPLY, "Reply (comment author)"),
+        (COMMENT_CONFIRM, "Confirm the address (comment author)"),
         (WEBHOOK, "Webhook"),
     ]
     PENDING = "pending"
@@ -410,3 +424,75 @@ class UnannouncedEdit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article.title} — version {self.version} ({self.get_status_display().lower()})"
+
+
+class PersonalDatum(models.Model):
+    """Not a projection: one personal field of an event, kept beside the log so that it can be erased.
+
+    The event holds ``{"$pd": digest}``, a salted commitment to the value
+    (HMAC-SHA256 keyed with the salt), so the hash chain covers the commitment and
+    not the value. Erasure deletes the value and the salt; the digest alone
+    neither reveals the value nor confirms a guess.
+    """
+
+    digest = models.CharField(
+        max_length=64, primary_key=True, help_text="HMAC-SHA256(salt, value): what the event holds."
+    )
+    stream_id = models.UUIDField(help_text="The article whose event holds this field.")
+    version = models.PositiveIntegerField(help_text="The event's version in its stream.")
+    field = models.CharField(max_length=40, help_text="Where in the event: a data field, or actor.id / actor.username.")
+    subject = models.CharField(
+        max_length=40, blank=True, db_index=True, help_text="user:<id> when the data is about an account."
+    )
+    salt = models.CharField(max_length=64, blank=True)
+    value = models.JSONField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "personal data"
+        indexes = [models.Index(fields=["stream_id", "version"], name="personaldatum_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.field} of v{self.version} of {self.stream_id}"
+
+
+class FlagMark(models.Model):
+    """Not a projection: who flagged which comment, so that one person flags one comment once.
+
+    ``flagger`` is ``user:<id>`` or a keyed pseudonym of an anonymous client's address.
+    """
+
+    comment_id = models.UUIDField()
+    flagger = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["comment_id", "flagger"], name="flagmark_once_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.flagger} flagged {self.comment_id}"
+
+
+class TextVersion(models.Model):
+    """Read model: one text-changing version of an article and its diff from the text before, computed once."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="text_versions")
+    version = models.PositiveIntegerField()
+    type = models.CharField(max_length=64)
+    kind = models.CharField(max_length=20, help_text="published, revision, retraction, or the correction's kind.")
+    note = models.TextField(blank=True)
+    announced = models.BooleanField(help_text="False for a revision without a note (an unannounced edit).")
+    recorded_at = models.DateTimeField()
+    from_version = models.PositiveIntegerField(null=True, blank=True, help_text="The text version diffed against.")
+    title_before = models.CharField(max_length=300, blank=True)
+    title_after = models.CharField(max_length=300, blank=True)
+    ops = models.JSONField(default=list, help_text="[[op, text], …]: equal, delete, insert.")
+    unified = models.TextField(blank=True)
+    coarse = models.BooleanField(default=False, help_text="Some changes are shown by paragraph (the diff's bound).")
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["article", "version"], name="textversion_article_version")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} v{self.version} of {self.article_id}"

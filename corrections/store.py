@@ -1,4 +1,4 @@
-"""The event store: append to a stream, read it back, verify its hash chain.
+"""The event store: append to a stream, read it back, compute its hash chain (verified in ``integrity``).
 
 Appends to one stream are serialised by a row lock on the stream's head
 (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite every transaction is
@@ -12,20 +12,19 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from . import projections
+from . import projections, vault
 from .domain.events import Event, Recorded, decode
 from .models import Event as EventRow
 from .models import Stream
 from .triggers import drop_triggers, install_triggers
 
-__all__ = ["append", "drop_triggers", "install_triggers", "read_stream", "verify"]
+__all__ = ["append", "drop_triggers", "install_triggers", "read_stream", "records"]
 
 #: Reactions that run inside the append's transaction but are not projections, so a
 #: rebuild never replays them (the notification outbox writes its rows here).
@@ -56,14 +55,22 @@ def event_hash(previous: str, row: EventRow) -> str:
 
 
 def to_recorded(row: EventRow) -> Recorded:
-    return Recorded(
-        stream_id=str(row.stream_id),
-        version=row.version,
-        event=decode(row.type, row.schema, row.data),
-        recorded_at=row.recorded_at,
-        meta=row.meta,
-        position=row.position,
-    )
+    return records([row])[0]
+
+
+def records(rows: Sequence[EventRow]) -> list[Recorded]:
+    """Rows as domain events, their personal fields opened from the vault in one query."""
+    return [
+        Recorded(
+            stream_id=str(row.stream_id),
+            version=row.version,
+            event=decode(row.type, row.schema, data),
+            recorded_at=row.recorded_at,
+            meta=meta,
+            position=row.position,
+        )
+        for row, (data, meta) in zip(rows, vault.reveal_rows(rows), strict=True)
+    ]
 
 
 def lock_head(stream_id: uuid.UUID | str) -> Stream | None:
@@ -75,7 +82,7 @@ def read_stream(stream_id: uuid.UUID | str, upto: int | None = None) -> list[Rec
     rows = EventRow.objects.filter(stream_id=stream_id).order_by("version")
     if upto is not None:
         rows = rows.filter(version__lte=upto)
-    return [to_recorded(row) for row in rows]
+    return records(list(rows))
 
 
 @transaction.atomic
@@ -86,14 +93,18 @@ def append(stream_id: uuid.UUID | str, events: Sequence[Event], *, meta: dict[st
     # Round-trip through JSON so the hash is computed over exactly what the database returns.
     meta = json.loads(canonical_json(meta))
     recorded: list[Recorded] = []
-    for offset, domain_event in enumerate(events, start=1):
+    # Personal fields become salted commitments before hashing; their values go to the vault.
+    stored = vault.seal(
+        head.id, head.version + 1, [(e.type, json.loads(canonical_json(e.to_data()))) for e in events], meta
+    )
+    for offset, (domain_event, (data, row_meta)) in enumerate(zip(events, stored, strict=True), start=1):
         row = EventRow(
             stream_id=head.id,
             version=head.version + offset,
             type=domain_event.type,
             schema=domain_event.schema,
-            data=json.loads(canonical_json(domain_event.to_data())),
-            meta=meta,
+            data=data,
+            meta=row_meta,
             recorded_at=now,
         )
         row.hash = event_hash(head.last_hash, row)
@@ -109,36 +120,24 @@ def append(stream_id: uuid.UUID | str, events: Sequence[Event], *, meta: dict[st
     return recorded
 
 
-def iter_all(batch: int = 2000) -> Iterator[EventRow]:
-    """Every event in global order, read in batches."""
+def iter_batches(batch: int = 2000) -> Iterator[list[EventRow]]:
+    """Every event row as stored, in global order, a batch at a time."""
     last = 0
     while True:
         rows = list(EventRow.objects.filter(position__gt=last).order_by("position")[:batch])
         if not rows:
             return
-        yield from rows
+        yield rows
         last = rows[-1].position
 
 
-@dataclass(frozen=True)
-class Breach:
-    position: int
-    stream_id: str
-    version: int
-    reason: str
+def iter_all(batch: int = 2000) -> Iterator[EventRow]:
+    """Every event row as stored (personal fields committed, as hashed), in global order."""
+    for rows in iter_batches(batch):
+        yield from rows
 
 
-def verify() -> tuple[int, Breach | None]:
-    """Recompute every stream's hash chain; return how many events were checked and the first breach."""
-    heads: dict[str, tuple[int, str]] = {}
-    checked = 0
-    for row in iter_all():
-        stream = str(row.stream_id)
-        version, previous = heads.get(stream, (0, ""))
-        if row.version != version + 1:
-            return checked, Breach(row.position, stream, row.version, f"expected version {version + 1}")
-        if event_hash(previous, row) != row.hash:
-            return checked, Breach(row.position, stream, row.version, "hash does not match its content")
-        heads[stream] = (row.version, row.hash)
-        checked += 1
-    return checked, None
+def iter_recorded(batch: int = 2000) -> Iterator[Recorded]:
+    """Every event in global order as the domain sees it (personal fields opened), for a rebuild."""
+    for rows in iter_batches(batch):
+        yield from records(rows)

@@ -95,6 +95,8 @@ class ArticleAdmin(ReadOnlyAdmin):
         events = Paginator(Event.objects.filter(stream_id=article.id).order_by("version"), LOG_PAGE).get_page(
             request.GET.get("page")
         )
+        # Editors see the personal fields the log holds as commitments (erased ones as a placeholder).
+        events.object_list = selectors.events_opened(list(events.object_list))
         diff_url = reverse("admin:corrections_article_diff", args=[article.id])
         context = {
             **self.admin_site.each_context(request),
@@ -212,8 +214,10 @@ class EventAdmin(ReadOnlyAdmin):
 
     @admin.display(description="actor")
     def actor(self, event: Event) -> str:
+        """The kind of actor; the account is in the personal-data vault (see the article's event log)."""
         actor = event.meta.get("actor", {})
-        return str(actor.get("username") or actor.get("kind", "system"))
+        username = actor.get("username")
+        return str(username if isinstance(username, str) else actor.get("kind", "system"))
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Event], search_term: str) -> Any:
         """An article's id finds its stream; anything else searches the event type."""

@@ -55,9 +55,13 @@ def _open_duplicate(article: Article, span: anchoring.Span, suggestion: str) -> 
     return next((row for row in candidates if domain.duplicate_key(span, row.suggestion) == key), None)
 
 
-def _ticket(suggestion_id: str, name: str, email: str) -> SuggestionTicket:
+def _ticket(suggestion_id: str, name: str, email: str, *, event_version: int) -> SuggestionTicket:
     return SuggestionTicket.objects.create(
-        suggestion_id=suggestion_id, token=secrets.token_urlsafe(32), name=name.strip(), email=email.strip()
+        suggestion_id=suggestion_id,
+        token=secrets.token_urlsafe(32),
+        name=name.strip(),
+        email=email.strip(),
+        event_version=event_version,
     )
 
 
@@ -76,7 +80,7 @@ def _submit_unanchored(
         category=category,
     )
     recorded = store.append(article.id, [event], meta=meta)[0]
-    ticket = _ticket(suggestion_id, name, email)
+    ticket = _ticket(suggestion_id, name, email, event_version=recorded.version)
     return Submitted(suggestion_id, ticket.token, domain.NEW, False, recorded)
 
 
@@ -164,6 +168,6 @@ def suggestion_submit(
                 )
             )
     recorded = store.append(article.id, events, meta=meta)[0]
-    ticket = _ticket(suggestion_id, name, email)
+    ticket = _ticket(suggestion_id, name, email, event_version=recorded.version)
     status = Suggestion.objects.filter(id=suggestion_id).values_list("status", flat=True).get()
     return Submitted(suggestion_id, ticket.token, status, original is not None, recorded)

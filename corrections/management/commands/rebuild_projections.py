@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         total = Event.objects.count()
         with tqdm(total=total, unit="event", disable=options["no_progress"], file=sys.stderr) as bar:
-            events = (store.to_recorded(row) for row in store.iter_all())
+            events = store.iter_recorded()
             count = projections.rebuild(_counted(events, bar))
         self.stdout.write(self.style.SUCCESS(f"Rebuilt the read models from {count} events."))
 
