@@ -37,6 +37,7 @@ def test_a_feed_brings_in_its_articles(newsroom: Newsroom) -> None:
     assert (report.published, report.errors) == (2, [])
     article = Article.objects.get(slug="harbour-bridge")
     assert article.title == "Harbour bridge to be rebuilt"
+    assert article.published_at.isoformat() == "2026-11-20T08:00:00+00:00"  # the site's, not ours
     assert article.body.startswith("The council voted on Tuesday")
     assert "Advertisement" not in article.body and "Ann Reporter" not in article.body
     assert article.body.count("\n\n") == 2
@@ -175,3 +176,15 @@ def test_the_beat_task_polls_due_sources(newsroom: Newsroom) -> None:
     add_source(newsroom, "feed", "/feed.xml")
     poll_due_sources.delay()
     assert Article.objects.count() == 2
+
+
+def test_an_old_article_is_rechecked_rarely(newsroom: Newsroom) -> None:
+    """An article's age runs from its publication: one published days ago is not fetched again an hour later."""
+    source = add_source(newsroom, "feed", "/feed.xml")
+    poll(source)
+    assert (
+        TrackedPage.objects.filter(first_seen_at__year=2026, first_seen_at__month=11, first_seen_at__day=20).count()
+        == 2
+    )
+    TrackedPage.objects.update(last_checked_at=timezone.now() - timedelta(hours=1))
+    assert poll(source).fetched == 0

@@ -143,3 +143,18 @@ def test_the_public_log_says_where_a_revision_came_from(
     ]
     assert events[1]["data"]["origin"] == "site"
     assert "internal" not in str(events) and "source" not in str(events[1]["meta"])
+
+
+def test_a_site_publication_time_is_kept_and_desk_articles_are_unchanged() -> None:
+    """The site's publication time folds into the article; an article published here keeps its data as it was."""
+    from datetime import UTC, datetime
+
+    from corrections.domain.events import ArticlePublished, Recorded
+    from corrections.domain.state import ArticleState, apply
+
+    now = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+    site = ArticlePublished(slug="a", title="A", body="B", first_published="2026-11-20T08:00:00+00:00")
+    future = ArticlePublished(slug="a", title="A", body="B", first_published="2027-01-01T00:00:00+00:00")
+    assert apply(ArticleState(), Recorded("s", 1, site, now)).published_at == datetime(2026, 11, 20, 8, tzinfo=UTC)
+    assert apply(ArticleState(), Recorded("s", 1, future, now)).published_at == now
+    assert "first_published" not in ArticlePublished(slug="a", title="A", body="B").to_data()

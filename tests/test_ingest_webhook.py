@@ -50,6 +50,7 @@ def test_a_signed_payload_publishes_the_article(source: Source) -> None:
     }
     article = Article.objects.get()
     assert article.body == "The council voted on Tuesday to rebuild the bridge.\n\nWork starts in May."
+    assert article.published_at.isoformat() == "2026-11-20T08:00:00+00:00"
 
 
 def test_a_replayed_payload_writes_nothing(source: Source) -> None:

@@ -23,7 +23,7 @@ def test_every_declared_projector_is_in_the_registry_once() -> None:
 
 
 def test_the_installed_order_is_the_registry_order() -> None:
-    """A revision updates the article, then the unannounced-edit queue (re-anchoring is an event of its own)."""
+    """A text change updates the article, then the unannounced-edit queue; re-anchoring is an event of its own."""
     assert projections.PROJECTORS["ArticleRevised"] == [articles.article_text, unannounced.unannounced_edit_detected]
     assert projections.PROJECTORS["SuggestionReanchored"] == [suggestions.suggestion_reanchored]
     assert store.REACTORS == [notifications.react]

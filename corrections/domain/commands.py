@@ -62,12 +62,14 @@ def ensure_fresh(state: ArticleState, expected_version: int) -> None:
 # --- Commands -------------------------------------------------------------------
 
 
-def publish(*, slug: str, title: str, body: str, byline: str = "") -> list[ArticlePublished]:
+def publish(
+    *, slug: str, title: str, body: str, byline: str = "", first_published: str | None = None
+) -> list[ArticlePublished]:
     if not title.strip():
         raise InvalidCommand("An article needs a title.")
     if not body.strip():
         raise InvalidCommand("An article needs a body.")
-    return [ArticlePublished(slug=slug, title=title, body=body, byline=byline)]
+    return [ArticlePublished(slug=slug, title=title, body=body, byline=byline, first_published=first_published)]
 
 
 def revise(

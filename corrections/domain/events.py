@@ -96,11 +96,20 @@ class Recorded:
 @event
 @dataclass(frozen=True)
 class ArticlePublished(Event):
+    """``first_published`` (ISO 8601): when the newsroom's site says it published the article, if it came from there."""
+
     changes_text: ClassVar[bool] = True
     slug: str
     title: str
     body: str
     byline: str = ""
+    first_published: str | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        if data["first_published"] is None:
+            del data["first_published"]  # an article published here: its data as it always was
+        return data
 
 
 @event

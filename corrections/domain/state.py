@@ -70,8 +70,20 @@ def _published(state: ArticleState, e: ArticlePublished, r: Recorded) -> Article
         body=e.body,
         byline=e.byline,
         status=PUBLISHED,
-        published_at=r.recorded_at,
+        published_at=_first_published(e, r),
     )
+
+
+def _first_published(e: ArticlePublished, r: Recorded) -> datetime:
+    """The site's own publication time when it gave one (never later than we recorded it), else ours."""
+    if e.first_published:
+        try:
+            stated = datetime.fromisoformat(e.first_published)
+        except ValueError:
+            return r.recorded_at
+        if stated.tzinfo is not None:
+            return min(stated, r.recorded_at)
+    return r.recorded_at
 
 
 def _revised(state: ArticleState, e: ArticleRevised, r: Recorded) -> ArticleState:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -35,8 +36,17 @@ def with_reanchoring(article: Article, events: Sequence[Event]) -> list[Event]:
     return reanchoring.with_reanchoring(article.as_state(), events, [row.as_state() for row in rows])
 
 
-def article_publish(*, slug: str, title: str, body: str, byline: str = "", meta: dict[str, Any]) -> Recorded:
-    events = commands.publish(slug=slug, title=title, body=body, byline=byline)
+def article_publish(
+    *,
+    slug: str,
+    title: str,
+    body: str,
+    byline: str = "",
+    first_published: datetime | None = None,
+    meta: dict[str, Any],
+) -> Recorded:
+    stated = first_published.isoformat() if first_published else None
+    events = commands.publish(slug=slug, title=title, body=body, byline=byline, first_published=stated)
     taken = SlugTaken(f"The slug “{slug}” is already taken by another article; choose another.", slug=slug)
     if Article.objects.filter(slug=slug).exists():
         raise taken

@@ -79,6 +79,7 @@ def page_apply(
     cms_id: str = "",
     note: str = "",
     site_modified_at: datetime | None = None,
+    published_at: datetime | None = None,
     etag: str = "",
     last_modified: str = "",
 ) -> str:
@@ -99,6 +100,7 @@ def page_apply(
             cms_id=cms_id,
             report=report,
             site_modified_at=site_modified_at,
+            published_at=published_at,
             etag=etag,
             last_modified=last_modified,
         )
@@ -144,12 +146,20 @@ def _publish(
     cms_id: str,
     report: PollReport,
     site_modified_at: datetime | None,
+    published_at: datetime | None,
     etag: str,
     last_modified: str,
 ) -> str:
+    now = timezone.now()
     try:
         with transaction.atomic():
-            recorded = article_publish(slug=_free_slug(url, title), title=title, body=body, meta=site_meta(source, url))
+            recorded = article_publish(
+                slug=_free_slug(url, title),
+                title=title,
+                body=body,
+                first_published=published_at,
+                meta=site_meta(source, url),
+            )
             TrackedPage.objects.create(
                 source=source,
                 url=url,
@@ -159,7 +169,9 @@ def _publish(
                 etag=etag,
                 last_modified=last_modified,
                 site_modified_at=site_modified_at,
-                last_checked_at=timezone.now(),
+                # An article's age, which sets how often it is checked, runs from its publication.
+                first_seen_at=min(published_at, now) if published_at else now,
+                last_checked_at=now,
             )
     except (IntegrityError, SlugTaken):
         # Another poll or delivery took this URL (or the slug) at the same moment: it has the article.
@@ -195,6 +207,7 @@ def page_check(
         page=page,
         cms_id=entry.cms_id if entry else "",
         site_modified_at=(entry.modified_at if entry else None) or found.modified_at,
+        published_at=(entry.published_at if entry else None) or found.published_at,
         etag=fetched.etag,
         last_modified=fetched.last_modified,
     )

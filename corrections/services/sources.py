@@ -144,6 +144,7 @@ def _entries(source: Source, entries: list[Entry], report: PollReport, budget: _
                 page=page,
                 cms_id=entry.cms_id,
                 site_modified_at=entry.modified_at,
+                published_at=entry.published_at,
             )
             continue
         changed = (
@@ -351,6 +352,7 @@ def webhook_receive(*, source_id: int, body: bytes, headers: Mapping[str, str]) 
             cms_id=entry.cms_id,
             note=note,
             site_modified_at=entry.modified_at,
+            published_at=entry.published_at,
         )
     except ExtractError as error:
         raise InvalidCommand(str(error)) from error
