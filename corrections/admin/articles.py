@@ -171,6 +171,10 @@ def _previous(text_versions: list[int], version: int) -> int | None:
 # --- The event log: read-only for everyone -----------------------------------------------
 
 
+#: The fields of an event's data a summary starts with.
+SUMMARY_FIRST = ["title", "kind", "note", "exact", "suggestion", "category", "reason", "reply", "assignee", "comment"]
+
+
 class EventChangeList(ChangeList):
     """Each row shows its article's title: the page's titles are looked up in one query."""
 
@@ -205,7 +209,11 @@ class EventAdmin(ReadOnlyAdmin):
     def summary(self, event: Event) -> str:
         """The event's data as a short line of 'field: value' pairs instead of raw JSON."""
         parts = []
-        for key, value in event.data.items():
+        # What a person looks for first, then the rest alphabetically (PostgreSQL keeps JSON keys in its own order).
+        data = sorted(
+            event.data.items(), key=lambda kv: (SUMMARY_FIRST.index(kv[0]) if kv[0] in SUMMARY_FIRST else 99, kv[0])
+        )
+        for key, value in data:
             if value in ("", None, [], {}) or key.endswith("_id"):
                 continue
             text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
