@@ -36,6 +36,7 @@ class Row:
 PUBLIC = (200, 200, 200, 200, 200)
 DESK = (403, 403, 403, 200, 200)
 DESK_WRITE = (403, 403, 403, 201, 201)
+NO_SUCH_ITEM = (403, 403, 403, 404, 404)  # editors learn the item does not exist; nobody else learns anything
 A = "articles/<slug:slug>/"
 API = "api/v1/"
 SUGGESTION = f"{API}review/suggestions/<segment:suggestion_id>/"
@@ -104,6 +105,26 @@ ROWS = [
     Row("GET", "corrections/feed/atom/", "/corrections/feed/atom/", PUBLIC),
     Row("GET", f"{A}corrections/feed/", "/articles/{slug}/corrections/feed/", PUBLIC),
     Row("GET", f"{A}corrections/feed/atom/", "/articles/{slug}/corrections/feed/atom/", PUBLIC),
+    Row("GET", f"{A}write/", "/articles/{slug}/write/", PUBLIC),
+    Row("GET", "corrections/feed/json/", "/corrections/feed/json/", PUBLIC),
+    Row("GET", f"{A}corrections/feed/json/", "/articles/{slug}/corrections/feed/json/", PUBLIC),
+    Row("GET", f"{API}i18n/", "/api/v1/i18n/", PUBLIC),
+    Row("GET", f"{API}review/unannounced/", "/api/v1/review/unannounced/", DESK),
+    Row("GET", f"{API}review/unannounced/<int:edit_id>/", "/api/v1/review/unannounced/999999/", NO_SUCH_ITEM),
+    Row(
+        "POST", f"{API}review/unannounced/<int:edit_id>/note/", "/api/v1/review/unannounced/999999/note/",
+        NO_SUCH_ITEM, {"note": "We changed a figure."},
+    ),
+    Row(
+        "POST", f"{API}review/unannounced/<int:edit_id>/waive/", "/api/v1/review/unannounced/999999/waive/",
+        NO_SUCH_ITEM, {"reason": "A typo."},
+    ),
+    Row("GET", f"{API}sources/", "/api/v1/sources/", DESK),
+    Row("POST", f"{API}sources/", "/api/v1/sources/", DESK_WRITE, {"kind": "webhook", "name": "CMS"}),
+    Row("GET", f"{API}sources/<int:source_id>/", "/api/v1/sources/999999/", NO_SUCH_ITEM),
+    Row("POST", f"{API}sources/<int:source_id>/poll/", "/api/v1/sources/999999/poll/", NO_SUCH_ITEM),
+    # A webhook authenticates by its signature, not by who is logged in: an unknown source is a 401 for all.
+    Row("POST", f"{API}sources/<int:source_id>/webhook/", "/api/v1/sources/999999/webhook/", (401,) * 5),
     # The admin: editors are staff; a plain logged-in user is sent to the login page like anyone else.
     Row("GET", "admin/", "/admin/", (302, 302, 302, 200, 200)),
 ]  # fmt: skip
