@@ -1,9 +1,14 @@
 """The event store: append to a stream, read it back, verify its hash chain.
 
-Appends to one stream are serialised by a row lock on the stream's head
-(``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite every transaction is
-``BEGIN IMMEDIATE``, which takes the write lock up front). Appends to
-different streams never wait on each other on PostgreSQL.
+An append is a fixed handful of statements, whatever the command: one
+conditional UPDATE moves the stream's head from ``expected_version`` (or one
+INSERT creates it), one multi-row INSERT writes the events, and the projections
+write their read models in bulk (``projections.project``). A head that moved
+since the caller read it raises ``StreamMoved`` (HTTP 409) and nothing is
+written. Services read the head together with their state, under a row lock, in
+one query (``locked``), so appends to one stream queue instead of failing; on
+SQLite every transaction is ``BEGIN IMMEDIATE``, which takes the write lock up
+front. Appends to different streams never wait on each other on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -11,16 +16,17 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from . import projections
+from .domain.errors import StreamMoved
 from .domain.events import Event, Recorded, decode
 from .models import Event as EventRow
 from .models import Stream
@@ -28,6 +34,13 @@ from .models import Stream
 #: Reactions that run inside the append's transaction but are not projections, so a
 #: rebuild never replays them (the notification outbox writes its rows here).
 REACTORS: list[Callable[[Recorded], None]] = []
+
+EVENTS = EventRow._meta.db_table
+STREAMS = Stream._meta.db_table
+#: The columns every reader of the log selects, in the order ``to_recorded_many`` expects.
+COLUMNS = "position, stream_id, version, type, schema, data, meta, recorded_at"
+
+M = TypeVar("M", bound=models.Model)
 
 
 def canonical_json(value: Any) -> str:
@@ -53,58 +66,236 @@ def event_hash(previous: str, row: EventRow) -> str:
     return hashlib.sha256((previous + body).encode()).hexdigest()
 
 
-def to_recorded(row: EventRow) -> Recorded:
-    return Recorded(
-        stream_id=str(row.stream_id),
-        version=row.version,
-        event=decode(row.type, row.schema, row.data),
-        recorded_at=row.recorded_at,
-        meta=row.meta,
-        position=row.position,
+def _chained(previous: str, stream: str, version: int, type_: str, schema: int, data: str, meta: str, at: str) -> str:
+    """``event_hash`` from parts already in canonical JSON: the same text, without encoding the data twice."""
+    body = (
+        f'{{"data":{data},"meta":{meta},"recorded_at":{json.dumps(at)},"schema":{schema},'
+        f'"stream_id":"{stream}","type":{json.dumps(type_, ensure_ascii=False)},"version":{version}}}'
     )
+    return hashlib.sha256((previous + body).encode()).hexdigest()
 
 
-def lock_head(stream_id: uuid.UUID | str) -> Stream | None:
-    """Lock the stream's head row for the rest of the transaction; None if the stream is new."""
-    return Stream.objects.select_for_update().filter(id=stream_id).first()
+def serialise(event: Event) -> str:
+    """The one place an event's data becomes the canonical JSON that is stored and hashed."""
+    return canonical_json(event.to_data())
+
+
+# --- Reading -----------------------------------------------------------------------
+
+
+def _uuid_text(value: Any) -> str:
+    return str(value) if isinstance(value, uuid.UUID) else str(uuid.UUID(value))
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _moment(value: Any) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite keeps naive UTC
+
+
+def to_recorded_many(rows: Iterable[Sequence[Any]]) -> list[Recorded]:
+    """The one place rows of the log (``COLUMNS``, in that order) become ``Recorded`` events."""
+    return [
+        Recorded(
+            stream_id=_uuid_text(stream_id),
+            version=version,
+            event=decode(type_, schema, _json(data)),
+            recorded_at=_moment(recorded_at),
+            meta=_json(meta),
+            position=position,
+        )
+        for position, stream_id, version, type_, schema, data, meta, recorded_at in rows
+    ]
+
+
+def to_recorded(row: EventRow) -> Recorded:
+    fields = (row.position, row.stream_id, row.version, row.type, row.schema, row.data, row.meta, row.recorded_at)
+    return to_recorded_many([fields])[0]
+
+
+def _db_uuid(value: uuid.UUID | str) -> Any:
+    key = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    return key if connection.features.has_native_uuid_field else key.hex
 
 
 def read_stream(stream_id: uuid.UUID | str, upto: int | None = None) -> list[Recorded]:
-    rows = EventRow.objects.filter(stream_id=stream_id).order_by("version")
+    sql = f"SELECT {COLUMNS} FROM {EVENTS} WHERE stream_id = %s"
+    params: list[Any] = [_db_uuid(stream_id)]
     if upto is not None:
-        rows = rows.filter(version__lte=upto)
-    return [to_recorded(row) for row in rows]
+        sql += " AND version <= %s"
+        params.append(upto)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY version", params)
+        return to_recorded_many(cursor.fetchall())
 
 
-@transaction.atomic
-def append(stream_id: uuid.UUID | str, events: Sequence[Event], *, meta: dict[str, Any]) -> list[Recorded]:
-    """Append events at the head of the stream and update the read models, all in one transaction."""
-    head = lock_head(stream_id) or Stream.objects.create(id=stream_id)
-    now = timezone.now()
-    # Round-trip through JSON so the hash is computed over exactly what the database returns.
-    meta = json.loads(canonical_json(meta))
-    recorded: list[Recorded] = []
-    for offset, domain_event in enumerate(events, start=1):
-        row = EventRow(
-            stream_id=head.id,
-            version=head.version + offset,
-            type=domain_event.type,
-            schema=domain_event.schema,
-            data=json.loads(canonical_json(domain_event.to_data())),
-            meta=meta,
-            recorded_at=now,
-        )
-        row.hash = event_hash(head.last_hash, row)
-        row.save(force_insert=True)
-        head.last_hash = row.hash
-        item = Recorded(str(head.id), row.version, domain_event, now, meta, row.position)
-        projections.project(item)
-        for react in REACTORS:
-            react(item)
-        recorded.append(item)
-    head.version += len(events)
-    head.save(update_fields=["version", "last_hash"])
+def read_after(position: int, limit: int) -> list[Recorded]:
+    """Up to ``limit`` events after a global position, in position order (the rebuild's scan)."""
+    with connection.cursor() as cursor:
+        sql = f"SELECT {COLUMNS} FROM {EVENTS} WHERE position > %s ORDER BY position LIMIT %s"
+        cursor.execute(sql, [position, limit])
+        return to_recorded_many(cursor.fetchall())
+
+
+def read_streams_after(heads: dict[str, int]) -> list[Recorded]:
+    """The events of each stream after the version given for it, in position order (the rebuild's catch-up)."""
+    found: list[Recorded] = []
+    pairs = list(heads.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), 500):
+            chunk = pairs[start : start + 500]
+            if connection.vendor == "postgresql":
+                values = ", ".join(["(%s::uuid, %s::integer)"] * len(chunk))
+                cursor.execute(
+                    f"SELECT {COLUMNS} FROM {EVENTS} e JOIN (VALUES {values}) AS h (id, version) "
+                    "ON e.stream_id = h.id AND e.version > h.version",
+                    [value for pair in chunk for value in pair],
+                )
+                found.extend(to_recorded_many(cursor.fetchall()))
+                continue
+            for stream_id, version in chunk:
+                sql = f"SELECT {COLUMNS} FROM {EVENTS} WHERE stream_id = %s AND version > %s"
+                cursor.execute(sql, [_db_uuid(stream_id), version])
+                found.extend(to_recorded_many(cursor.fetchall()))
+    return sorted(found, key=lambda r: r.position or 0)
+
+
+# --- Appending ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Head:
+    """Where a stream stood when its caller read it: the version to append after and the hash to chain from."""
+
+    stream_id: uuid.UUID
+    version: int
+    last_hash: str
+
+
+def locked(model: type[M], column: str, value: Any) -> tuple[M, Head] | None:
+    """One query: a read-model row whose id is a stream's id, and that stream's head, both locked.
+
+    The row is current for the rest of the transaction: every append to the
+    stream takes the same locks first. (PostgreSQL re-reads both locked rows if
+    it had to wait for them; SQLite's IMMEDIATE transactions hold the whole file.)
+    """
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(f"r.{connection.ops.quote_name(f.column)}" for f in model._meta.concrete_fields)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = (
+        f"SELECT {columns}, h.version AS head_version, h.last_hash AS head_hash "
+        f"FROM {table} r JOIN {STREAMS} h ON h.id = r.id WHERE r.{connection.ops.quote_name(column)} = %s{lock}"
+    )
+    rows = list(model.objects.raw(sql, [model._meta.get_field(column).get_db_prep_value(value, connection)]))
+    if not rows:
+        return None
+    row = rows[0]
+    extra: Any = row
+    return row, Head(uuid.UUID(str(row.pk)), extra.head_version, extra.head_hash)
+
+
+def head_of(stream_id: uuid.UUID | str) -> Head | None:
+    """The stream's head, locked for the rest of the transaction; None if the stream is new."""
+    head = Stream.objects.select_for_update().filter(id=stream_id).first()
+    return Head(head.id, head.version, head.last_hash) if head else None
+
+
+def append(
+    stream_id: uuid.UUID | str,
+    events: Sequence[Event],
+    *,
+    expected_version: int,
+    meta: dict[str, Any],
+    head_hash: str | None = None,
+    loaded: Iterable[models.Model] = (),
+) -> list[Recorded]:
+    """Append events after ``expected_version`` and update the read models, in the caller's transaction.
+
+    ``expected_version`` is the stream's version as the caller read it (0 for a
+    new stream); if the head has moved since, ``StreamMoved`` and nothing is
+    written. ``head_hash`` is the head's hash read with it (``locked``); without
+    it the head is read here, which costs one more query. ``loaded`` are rows the
+    caller already holds, current under its lock, that projections need not read.
+    """
+    if not events:
+        return []
+    stream = stream_id if isinstance(stream_id, uuid.UUID) else uuid.UUID(str(stream_id))
+    with transaction.atomic(savepoint=False):
+        if head_hash is None:
+            head = head_of(stream)
+            if (head.version if head else 0) != expected_version:
+                raise _moved(stream, expected_version)
+            head_hash = head.last_hash if head else ""
+        now = timezone.now()
+        at = _timestamp(now)
+        meta_json = canonical_json(meta)
+        meta = json.loads(meta_json)
+        text = str(stream)
+        rows: list[tuple[int, str, int, str, str]] = []
+        previous = head_hash
+        for offset, domain_event in enumerate(events, start=1):
+            version = expected_version + offset
+            data = serialise(domain_event)
+            previous = _chained(previous, text, version, domain_event.type, domain_event.schema, data, meta_json, at)
+            rows.append((version, domain_event.type, domain_event.schema, data, previous))
+        _move_head(stream, expected_version, len(rows), previous)
+        positions = _insert(stream, rows, meta_json, now)
+        recorded = [
+            Recorded(text, version, domain_event, now, meta, positions[version])
+            for (version, *_), domain_event in zip(rows, events, strict=True)
+        ]
+        projections.project(recorded, loaded=loaded)
+        for item in recorded:
+            for react in REACTORS:
+                react(item)
     return recorded
+
+
+def _moved(stream: uuid.UUID, expected: int) -> StreamMoved:
+    current = Stream.objects.filter(id=stream).values_list("version", flat=True).first() or 0
+    return StreamMoved(
+        "The article changed while this request was being handled; reload it and try again.",
+        current_version=current,
+        expected_version=expected,
+    )
+
+
+def _move_head(stream: uuid.UUID, expected: int, count: int, last_hash: str) -> None:
+    key = _db_uuid(stream)
+    with connection.cursor() as cursor:
+        if expected == 0:
+            cursor.execute(
+                f"INSERT INTO {STREAMS} (id, version, last_hash) VALUES (%s, %s, %s) ON CONFLICT (id) DO NOTHING",
+                [key, count, last_hash],
+            )
+        else:
+            cursor.execute(
+                f"UPDATE {STREAMS} SET version = %s, last_hash = %s WHERE id = %s AND version = %s",
+                [expected + count, last_hash, key, expected],
+            )
+        if cursor.rowcount != 1:
+            raise _moved(stream, expected)
+
+
+def _insert(stream: uuid.UUID, rows: list[tuple[int, str, int, str, str]], meta: str, now: datetime) -> dict[int, int]:
+    """One multi-row INSERT of the events; returns each version's global position."""
+    json_cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    one = f"(%s, %s, %s, %s, %s{json_cast}, %s{json_cast}, %s, %s)"
+    key = _db_uuid(stream)
+    moment = connection.ops.adapt_datetimefield_value(now)
+    params: list[Any] = []
+    for version, type_, schema, data, digest in rows:
+        params += [key, version, type_, schema, data, meta, moment, digest]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {EVENTS} (stream_id, version, type, schema, data, meta, recorded_at, hash) "
+            f"VALUES {', '.join([one] * len(rows))} RETURNING version, position",
+            params,
+        )
+        return dict(cursor.fetchall())
 
 
 def iter_all(batch: int = 2000) -> Iterator[EventRow]:

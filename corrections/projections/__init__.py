@@ -1,26 +1,33 @@
-"""Inline projections: read models updated in the same transaction as the append.
+"""Read models projected from the log: inline in the append's transaction, or all at once by a rebuild.
 
-Each projector is registered for the event types it handles. ``rebuild``
-wipes every read model and replays the whole log through the same projectors,
-so a rebuild and the inline updates cannot drift apart.
+A projector is registered for the event types it handles and folds one event
+into the rows of a ``Batch`` (``batch.py``), in memory; a ``needs`` function
+says which existing rows it will read, so the batch loads them up front in a few
+queries. Inline appends and ``rebuild`` run the same projectors on the same
+engine, so they cannot drift apart.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
-from django.db import models, transaction
+from django.db import models
 
+from ..domain.errors import OutOfOrderEvent
 from ..domain.events import Recorded
+from ..models import Article, Comment, PublicNote, Suggestion
+from .batch import LIVE, Batch, Tables, Want
 
-Projector = Callable[[Recorded], None]
+Projector = Callable[[Batch, Recorded], None]
+Needs = Callable[[Recorded], Iterable[Want]]
 
 PROJECTORS: dict[str, list[Projector]] = defaultdict(list)
-#: Projectors that see every event, whatever its type.
-ALWAYS: list[Projector] = []
-#: Read models that a rebuild empties, children before parents.
-READ_MODELS: list[type[models.Model]] = []
+NEEDS: dict[str, list[Needs]] = defaultdict(list)
+#: Every read model, parents before children (the order new rows are written in).
+READ_MODELS: list[type[models.Model]] = [Article, PublicNote, Comment, Suggestion]
+#: The read model whose row per stream carries the stream's version: the projections' own head.
+HEAD_MODEL = Article
 
 
 def handles(*types: str) -> Callable[[Projector], Projector]:
@@ -32,30 +39,59 @@ def handles(*types: str) -> Callable[[Projector], Projector]:
     return register
 
 
-def read_model(model: type[models.Model]) -> type[models.Model]:
-    """Declare a read model that ``rebuild`` must empty first (register children before parents)."""
-    READ_MODELS.append(model)
-    return model
+def needs(*types: str) -> Callable[[Needs], Needs]:
+    def register(fn: Needs) -> Needs:
+        for name in types:
+            NEEDS[name].append(fn)
+        return fn
+
+    return register
 
 
-def project(recorded: Recorded) -> None:
-    for projector in ALWAYS:
-        projector(recorded)
-    for projector in PROJECTORS.get(recorded.type, ()):
-        projector(recorded)
-
-
-@transaction.atomic
-def rebuild(events: Iterable[Recorded]) -> int:
-    """Empty every read model and replay ``events`` (in global order); return how many."""
-    for model in READ_MODELS:
-        model.objects.all().delete()
-    count = 0
+def wants(events: Iterable[Recorded]) -> list[Want]:
+    found = []
     for recorded in events:
-        project(recorded)
-        count += 1
-    return count
+        found.append(Want(HEAD_MODEL, "id", recorded.stream_id))
+        for fn in NEEDS.get(recorded.type, ()):
+            found.extend(fn(recorded))
+    return found
 
 
-# Importing the projector modules registers them (each puts its read models before their parents').
+def run(batch: Batch, *, skip_gaps: bool = False) -> set[str]:
+    """Fold the batch's events into its rows; return the streams held back because an event was missing.
+
+    Inline, an event that does not follow its article's version means the read
+    model is out of step with the log: our fault, so ``OutOfOrderEvent`` (a 500).
+    A rebuild (``skip_gaps``) instead leaves such a stream for its catch-up: a
+    later position can commit before an earlier one.
+    """
+    batch.load(wants(batch.events))
+    held: set[str] = set()
+    for recorded in batch.events:
+        if recorded.stream_id in held:
+            continue
+        head = batch.get(HEAD_MODEL, recorded.stream_id)
+        if (head["version"] if head else 0) != recorded.version - 1:
+            if not skip_gaps:
+                raise OutOfOrderEvent(
+                    f"Read model of {recorded.stream_id} is at version {head['version'] if head else 0}, "
+                    f"the log appends version {recorded.version}."
+                )
+            held.add(recorded.stream_id)
+            continue
+        if head is not None and not recorded.event.changes_text:
+            batch.change(HEAD_MODEL, head, version=recorded.version)
+        for projector in PROJECTORS.get(recorded.type, ()):
+            projector(batch, recorded)
+    return held
+
+
+def project(events: Sequence[Recorded], *, loaded: Iterable[models.Model] = (), tables: Tables = LIVE) -> None:
+    """Apply one append's events to the read models, in its transaction."""
+    batch = Batch(events, tables=tables, loaded=loaded)
+    run(batch)
+    batch.flush(READ_MODELS)
+
+
+# Importing the projector modules registers them; the article's come first (the others read its new text).
 from . import articles, comments, review, suggestions  # noqa: E402, F401

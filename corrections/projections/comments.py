@@ -2,62 +2,85 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
-from django.db.models import F
 
 from ..domain import comments as domain
 from ..domain.events import Recorded
 from ..models import Article, Comment
-from . import READ_MODELS, handles
+from . import handles, needs
+from .batch import Batch, Want
+
+
+@needs("CommentPosted")
+def _posted_needs(recorded: Recorded) -> Iterable[Want]:
+    event: domain.CommentPosted = recorded.event  # type: ignore[assignment]
+    yield Want(Comment, "id", event.parent_id)
+    yield Want(get_user_model(), "id", event.author_user_id)
+
+
+@needs("CommentFlagged", "CommentApproved", "CommentHidden")
+def _comment_needs(recorded: Recorded) -> Iterable[Want]:
+    yield Want(Comment, "id", recorded.event.comment_id)  # type: ignore[attr-defined]
 
 
 @handles("CommentPosted")
-def _posted(recorded: Recorded) -> None:
+def _posted(batch: Batch, recorded: Recorded) -> None:
     event: domain.CommentPosted = recorded.event  # type: ignore[assignment]
     thread_id = None
     if event.parent_id:
-        parent = Comment.objects.filter(id=event.parent_id).values("id", "thread_id").first()
+        parent = batch.get(Comment, event.parent_id)
         thread_id = (parent["thread_id"] or parent["id"]) if parent else None
     user_id = event.author_user_id
     # The account may have been deleted since (SET_NULL inline); a rebuild must not point at it.
-    if user_id is not None and not get_user_model().objects.filter(pk=user_id).exists():
+    if user_id is not None and not batch.exists(get_user_model(), user_id):
         user_id = None
-    Comment.objects.create(
-        id=event.comment_id,
-        article_id=recorded.stream_id,
-        parent_id=event.parent_id,
-        thread_id=thread_id,
-        author_name=event.author_name,
-        author_user_id=user_id,
-        body=event.body,
-        status=domain.PENDING if event.pending else domain.VISIBLE,
-        posted_at=recorded.recorded_at,
-        version=recorded.version,
+    batch.add(
+        Comment,
+        {
+            "id": event.comment_id,
+            "article_id": recorded.stream_id,
+            "parent_id": event.parent_id,
+            "thread_id": thread_id,
+            "author_name": event.author_name,
+            "author_user_id": user_id,
+            "body": event.body,
+            "status": domain.PENDING if event.pending else domain.VISIBLE,
+            "flag_count": 0,
+            "hidden_reason": "",
+            "posted_at": recorded.recorded_at,
+            "version": recorded.version,
+        },
     )
 
 
 @handles("CommentFlagged")
-def _flagged(recorded: Recorded) -> None:
-    Comment.objects.filter(id=recorded.event.comment_id).update(flag_count=F("flag_count") + 1)  # type: ignore[attr-defined]
+def _flagged(batch: Batch, recorded: Recorded) -> None:
+    row = batch.get(Comment, recorded.event.comment_id)  # type: ignore[attr-defined]
+    if row is not None:
+        batch.change(Comment, row, flag_count=row["flag_count"] + 1)
 
 
 @handles("CommentApproved")
-def _approved(recorded: Recorded) -> None:
+def _approved(batch: Batch, recorded: Recorded) -> None:
     # Approval shows a pending comment, or keeps a flagged one: either way its flags are dealt with.
-    Comment.objects.filter(id=recorded.event.comment_id).update(status=domain.VISIBLE, flag_count=0)  # type: ignore[attr-defined]
+    row = batch.get(Comment, recorded.event.comment_id)  # type: ignore[attr-defined]
+    if row is not None:
+        batch.change(Comment, row, status=domain.VISIBLE, flag_count=0)
 
 
 @handles("CommentHidden")
-def _hidden(recorded: Recorded) -> None:
+def _hidden(batch: Batch, recorded: Recorded) -> None:
     event: domain.CommentHidden = recorded.event  # type: ignore[assignment]
-    Comment.objects.filter(id=event.comment_id).update(status=domain.HIDDEN, hidden_reason=event.reason)
+    row = batch.get(Comment, event.comment_id)
+    if row is not None:
+        batch.change(Comment, row, status=domain.HIDDEN, hidden_reason=event.reason)
 
 
 @handles("ModerationModeSet")
-def _moderation(recorded: Recorded) -> None:
+def _moderation(batch: Batch, recorded: Recorded) -> None:
     mode = recorded.event.mode  # type: ignore[attr-defined]
-    Article.objects.filter(id=recorded.stream_id).update(comment_moderation=mode if mode in domain.MODES else "")
-
-
-# A rebuild empties children before parents: comments go before the articles they hang off.
-READ_MODELS.insert(READ_MODELS.index(Article) if Article in READ_MODELS else len(READ_MODELS), Comment)
+    row = batch.get(Article, recorded.stream_id)
+    if row is not None:
+        batch.change(Article, row, comment_moderation=mode if mode in domain.MODES else "")

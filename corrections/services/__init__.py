@@ -6,18 +6,22 @@ uses are re-exported here.
 
 from .articles import (
     actor_meta,
+    append_after,
     article_publish,
     article_retract,
     article_revise,
     correction_issue,
     lock_article,
+    lock_article_by_id,
 )
 
 __all__ = [
     "actor_meta",
+    "append_after",
     "article_publish",
     "article_retract",
     "article_revise",
     "correction_issue",
     "lock_article",
+    "lock_article_by_id",
 ]

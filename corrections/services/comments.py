@@ -21,7 +21,7 @@ from ..domain.events import Recorded
 from ..models import Article, Comment, CommentAuthor
 from ..roles import is_editor
 from ..selectors.comments import moderation_mode
-from .articles import actor_meta, lock_article
+from .articles import actor_meta, append_after, lock_article, lock_article_by_id
 
 
 def comment_meta(user: Any = None, *, request_id: str = "") -> dict[str, Any]:
@@ -48,14 +48,14 @@ def _facts(comment: Comment | None) -> domain.CommentFacts | None:
     )
 
 
-def _lock_comment(comment_id: Any) -> tuple[Article, Comment]:
+def _lock_comment(comment_id: Any) -> tuple[Article, store.Head, Comment]:
     """Find the comment, lock its article's stream head, and read the comment again under the lock."""
     key = _comment_uuid(comment_id)
-    found = Comment.objects.filter(id=key).values_list("article__slug", flat=True).first()
-    if found is None:
+    article_id = Comment.objects.filter(id=key).values_list("article_id", flat=True).first()
+    if article_id is None:
         raise NotFound(f"No comment with the id “{comment_id}”.")
-    article = lock_article(found)
-    return article, Comment.objects.select_related("thread").get(id=key)
+    article, head = lock_article_by_id(article_id)
+    return article, head, Comment.objects.select_related("thread").get(id=key)
 
 
 @transaction.atomic
@@ -79,7 +79,7 @@ def comment_post(
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     if authenticated and not (author_name or "").strip():
         author_name = user.get_full_name() or user.get_username()
-    article = lock_article(slug)
+    article, head = lock_article(slug)
     parent = None
     if parent_id is not None:
         parent_id = str(parent_id)
@@ -102,36 +102,37 @@ def comment_post(
     if email:
         # Written first so that reactors running inside the append (notifications) can already find it.
         CommentAuthor.objects.create(comment_id=events[0].comment_id, email=email)
-    return store.append(article.id, events, meta=meta)[0]
+    known = [row for row in (article, parent, user if authenticated else None) if row is not None]
+    return append_after(head, events, meta=meta, loaded=known)[0]
 
 
 @transaction.atomic
 def comment_flag(*, comment_id: str, reason: str = "", meta: dict[str, Any]) -> Recorded:
     """A reader flags a visible comment for the editors."""
-    article, comment = _lock_comment(comment_id)
+    article, head, comment = _lock_comment(comment_id)
     events = domain.flag(article.as_state(), _facts(comment), reason=reason)
-    return store.append(article.id, events, meta=meta)[0]
+    return append_after(head, events, meta=meta, loaded=[article, comment])[0]
 
 
 @transaction.atomic
 def comment_approve(*, comment_id: str, meta: dict[str, Any]) -> Recorded:
     """An editor shows a pending comment, or keeps a flagged one."""
-    article, comment = _lock_comment(comment_id)
+    article, head, comment = _lock_comment(comment_id)
     events = domain.approve(article.as_state(), _facts(comment))
-    return store.append(article.id, events, meta=meta)[0]
+    return append_after(head, events, meta=meta, loaded=[article, comment])[0]
 
 
 @transaction.atomic
 def comment_hide(*, comment_id: str, reason: str, meta: dict[str, Any]) -> Recorded:
     """An editor hides a comment for good, with a reason; the original stays in the log."""
-    article, comment = _lock_comment(comment_id)
+    article, head, comment = _lock_comment(comment_id)
     events = domain.hide(article.as_state(), _facts(comment), reason=reason)
-    return store.append(article.id, events, meta=meta)[0]
+    return append_after(head, events, meta=meta, loaded=[article, comment])[0]
 
 
 @transaction.atomic
 def article_set_moderation(*, slug: str, mode: str, meta: dict[str, Any]) -> Recorded:
     """Choose pre- or post-moderation for one article, or ``default`` to follow the site setting."""
-    article = lock_article(slug)
+    article, head = lock_article(slug)
     events = domain.set_moderation(article.as_state(), current=article.comment_moderation, mode=mode)
-    return store.append(article.id, events, meta=meta)[0]
+    return append_after(head, events, meta=meta, loaded=[article])[0]

@@ -14,13 +14,13 @@ from typing import Any
 
 from django.db import transaction
 
-from .. import selectors, store
+from .. import selectors
 from ..domain import anchoring
 from ..domain import suggestions as domain
 from ..domain.errors import ArticleRetractedError, InvalidCommand, NotFound
 from ..domain.events import Recorded
 from ..models import Article, Suggestion, SuggestionTicket
-from .articles import lock_article
+from .articles import append_after, lock_article
 
 #: Characters of context kept on each side of the selection, for re-anchoring after revisions.
 CONTEXT = 32
@@ -86,7 +86,7 @@ def suggestion_submit(
     domain.check_submission(exact=exact, suggestion=suggestion, comment=comment, category=category)
     if start is not None and end is not None and end < start:
         raise InvalidCommand("The selection ends before it starts.", field="end")
-    article = lock_article(slug)
+    article, head = lock_article(slug)
     if article.status == Article.RETRACTED:
         raise ArticleRetractedError("This article has been retracted; it no longer takes corrections.")
     seen = _text_seen(article, version)
@@ -116,9 +116,10 @@ def suggestion_submit(
                 category=category,
             )
         ]
-    recorded = store.append(article.id, events, meta=meta)[0]
+    loaded = [article, *([original] if original is not None else [])]
+    recorded = append_after(head, events, meta=meta, loaded=loaded)[0]
     ticket = SuggestionTicket.objects.create(
         suggestion_id=suggestion_id, token=secrets.token_urlsafe(32), name=name.strip(), email=email.strip()
     )
-    status = Suggestion.objects.filter(id=suggestion_id).values_list("status", flat=True).get()
+    status = original.status if original is not None else domain.NEW
     return Submitted(suggestion_id, ticket.token, status, original is not None, recorded)
