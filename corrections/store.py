@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import psycopg
 from django.db import connection, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
@@ -38,7 +39,8 @@ REACTORS: list[Callable[[Recorded], None]] = []
 EVENTS = EventRow._meta.db_table
 STREAMS = Stream._meta.db_table
 #: The columns every reader of the log selects, in the order ``to_recorded_many`` expects.
-COLUMNS = "position, stream_id, version, type, schema, data, meta, recorded_at"
+#: (The stream id as text: building a ``UUID`` object per row would cost more than the rest of the row.)
+COLUMNS = "position, CAST(stream_id AS text), version, type, schema, data, meta, recorded_at"
 
 M = TypeVar("M", bound=models.Model)
 
@@ -84,6 +86,8 @@ def serialise(event: Event) -> str:
 
 
 def _uuid_text(value: Any) -> str:
+    if isinstance(value, str) and len(value) == 36:
+        return value
     return str(value) if isinstance(value, uuid.UUID) else str(uuid.UUID(value))
 
 
@@ -98,17 +102,26 @@ def _moment(value: Any) -> datetime:
 
 def to_recorded_many(rows: Iterable[Sequence[Any]]) -> list[Recorded]:
     """The one place rows of the log (``COLUMNS``, in that order) become ``Recorded`` events."""
-    return [
-        Recorded(
-            stream_id=_uuid_text(stream_id),
-            version=version,
-            event=decode(type_, schema, _json(data)),
-            recorded_at=_moment(recorded_at),
-            meta=_json(meta),
-            position=position,
+    metas: dict[Any, Any] = {}  # most events of a batch share a handful of metas: parse each once
+    out = []
+    for position, stream_id, version, type_, schema, data, meta, recorded_at in rows:
+        key = meta if isinstance(meta, str) else None
+        parsed = metas.get(key) if key is not None else None
+        if parsed is None:
+            parsed = _json(meta)
+            if key is not None:
+                metas[key] = parsed
+        out.append(
+            Recorded(
+                stream_id=_uuid_text(stream_id),
+                version=version,
+                event=decode(type_, schema, _json(data)),
+                recorded_at=_moment(recorded_at),
+                meta=parsed,
+                position=position,
+            )
         )
-        for position, stream_id, version, type_, schema, data, meta, recorded_at in rows
-    ]
+    return out
 
 
 def to_recorded(row: EventRow) -> Recorded:
@@ -134,8 +147,14 @@ def read_stream(stream_id: uuid.UUID | str, upto: int | None = None) -> list[Rec
 
 def read_after(position: int, limit: int) -> list[Recorded]:
     """Up to ``limit`` events after a global position, in position order (the rebuild's scan)."""
+    sql = f"SELECT {COLUMNS} FROM {EVENTS} WHERE position > %s ORDER BY position LIMIT %s"
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        # Binary results: psycopg decodes timestamps in C, where Django's text cursor parses them in Python.
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, [position, limit], binary=True)
+            return to_recorded_many(cursor.fetchall())
     with connection.cursor() as cursor:
-        sql = f"SELECT {COLUMNS} FROM {EVENTS} WHERE position > %s ORDER BY position LIMIT %s"
         cursor.execute(sql, [position, limit])
         return to_recorded_many(cursor.fetchall())
 
@@ -150,8 +169,8 @@ def read_streams_after(heads: dict[str, int]) -> list[Recorded]:
             if connection.vendor == "postgresql":
                 values = ", ".join(["(%s::uuid, %s::integer)"] * len(chunk))
                 cursor.execute(
-                    f"SELECT {COLUMNS} FROM {EVENTS} e JOIN (VALUES {values}) AS h (id, version) "
-                    "ON e.stream_id = h.id AND e.version > h.version",
+                    f"SELECT {COLUMNS} FROM {EVENTS} JOIN (VALUES {values}) AS h (head_id, head_version) "
+                    "ON stream_id = head_id AND version > head_version",
                     [value for pair in chunk for value in pair],
                 )
                 found.extend(to_recorded_many(cursor.fetchall()))
@@ -230,21 +249,14 @@ def append(
                 raise _moved(stream, expected_version)
             head_hash = head.last_hash if head else ""
         now = timezone.now()
-        at = _timestamp(now)
         meta_json = canonical_json(meta)
         meta = json.loads(meta_json)
-        text = str(stream)
-        rows: list[tuple[int, str, int, str, str]] = []
-        previous = head_hash
-        for offset, domain_event in enumerate(events, start=1):
-            version = expected_version + offset
-            data = serialise(domain_event)
-            previous = _chained(previous, text, version, domain_event.type, domain_event.schema, data, meta_json, at)
-            rows.append((version, domain_event.type, domain_event.schema, data, previous))
+        rows = encode(stream, expected_version, events, meta_json, now, head_hash)
+        previous = rows[-1][-1]
         _move_head(stream, expected_version, len(rows), previous)
         positions = _insert(stream, rows, meta_json, now)
         recorded = [
-            Recorded(text, version, domain_event, now, meta, positions[version])
+            Recorded(str(stream), version, domain_event, now, meta, positions[version])
             for (version, *_), domain_event in zip(rows, events, strict=True)
         ]
         projections.project(recorded, loaded=loaded)
@@ -252,6 +264,23 @@ def append(
             for react in REACTORS:
                 react(item)
     return recorded
+
+
+Encoded = tuple[int, str, int, str, str]  # version, type, schema, data as canonical JSON, hash
+
+
+def encode(
+    stream: uuid.UUID, after: int, events: Sequence[Event], meta_json: str, now: datetime, previous: str
+) -> list[Encoded]:
+    """The rows of events appended after version ``after``: their data serialised and their hashes chained."""
+    at, text = _timestamp(now), str(stream)
+    rows: list[Encoded] = []
+    for offset, domain_event in enumerate(events, start=1):
+        version = after + offset
+        data = serialise(domain_event)
+        previous = _chained(previous, text, version, domain_event.type, domain_event.schema, data, meta_json, at)
+        rows.append((version, domain_event.type, domain_event.schema, data, previous))
+    return rows
 
 
 def _moved(stream: uuid.UUID, expected: int) -> StreamMoved:

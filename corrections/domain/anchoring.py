@@ -8,11 +8,14 @@ white-space-folded copy of the text with a map back to the original offsets.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import SelectionAmbiguous, SelectionNotFound
 
 _SPACE = re.compile(r"\s+")
+_RUN = re.compile(r"\s{2,}")
 
 
 @dataclass(frozen=True)
@@ -21,23 +24,27 @@ class Span:
     end: int
 
 
-def _fold(text: str) -> tuple[str, list[int]]:
+class _Origin:
+    """Where each character of the folded text came from: its index plus the white space folded before it."""
+
+    def __init__(self, text: str) -> None:
+        self.starts: list[int] = []  # where each folded run sits in the folded text
+        self.shifts: list[int] = []  # characters removed up to and including that run
+        removed = 0
+        for match in _RUN.finditer(text):  # a single white space character folds to one space: no shift
+            self.starts.append(match.start() - removed)
+            removed += match.end() - match.start() - 1
+            self.shifts.append(removed)
+
+    def __getitem__(self, index: int) -> int:
+        runs = bisect_left(self.starts, index)
+        return index + (self.shifts[runs - 1] if runs else 0)
+
+
+@lru_cache(maxsize=16)  # re-anchoring an article's open reports folds the same new text for each
+def _fold(text: str) -> tuple[str, _Origin]:
     """Collapse each run of white space to one space; return the folded text and each char's origin."""
-    out: list[str] = []
-    origin: list[int] = []
-    pos = 0
-    for match in _SPACE.finditer(text):
-        for i in range(pos, match.start()):
-            out.append(text[i])
-            origin.append(i)
-        out.append(" ")
-        origin.append(match.start())
-        pos = match.end()
-    for i in range(pos, len(text)):
-        out.append(text[i])
-        origin.append(i)
-    origin.append(len(text))  # one past the end, for spans that reach it
-    return "".join(out), origin
+    return _SPACE.sub(" ", text), _Origin(text)
 
 
 def _common_suffix(a: str, b: str) -> int:

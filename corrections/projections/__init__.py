@@ -50,11 +50,12 @@ def needs(*types: str) -> Callable[[Needs], Needs]:
 
 def wants(events: Iterable[Recorded]) -> list[Want]:
     found = []
+    streams = set()
     for recorded in events:
-        found.append(Want(HEAD_MODEL, "id", recorded.stream_id))
+        streams.add(recorded.stream_id)
         for fn in NEEDS.get(recorded.type, ()):
             found.extend(fn(recorded))
-    return found
+    return [Want(HEAD_MODEL, "id", stream) for stream in streams] + found
 
 
 def run(batch: Batch, *, skip_gaps: bool = False) -> set[str]:

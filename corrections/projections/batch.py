@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,11 +48,8 @@ LIVE = Tables()
 
 
 def _pk_key(model: type[models.Model], value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(model._meta.pk, models.UUIDField) and not isinstance(value, uuid.UUID):
-        return uuid.UUID(str(value))
-    return value
+    """Rows are keyed by their id as text: events carry UUIDs as text, rows read back carry ``UUID`` objects."""
+    return str(value) if isinstance(value, uuid.UUID) else value
 
 
 def as_row(instance: models.Model) -> Row:
@@ -79,6 +76,7 @@ class Batch:
         self.appended: dict[type[models.Model], list[Row]] = defaultdict(list)
         self.dirty: dict[type[models.Model], dict[Any, set[str]]] = defaultdict(dict)
         self.scopes: set[Want] = set()
+        self.indexes: dict[tuple[type[models.Model], str], dict[str, list[Row]]] = {}
         for instance in loaded:
             model = instance._meta.concrete_model
             self.rows[model][_pk_key(model, instance.pk)] = as_row(instance)
@@ -98,6 +96,9 @@ class Batch:
             self.appended[model].append(row)
         else:
             self.new[model][_pk_key(model, row[model._meta.pk.attname])] = row
+        for (indexed, column), index in self.indexes.items():
+            if indexed is model:
+                index.setdefault(str(row[column]), []).append(row)
         return row
 
     def change(self, model: type[models.Model], row: Row, **values: Any) -> None:
@@ -106,9 +107,15 @@ class Batch:
         if key not in self.new[model]:
             self.dirty[model].setdefault(key, set()).update(values)
 
-    def where(self, model: type[models.Model], test: Callable[[Row], bool]) -> list[Row]:
-        """Rows of ``model`` this batch holds (loaded or new) that pass ``test``; load them with a ``Want`` first."""
-        return [row for rows in (self.rows[model], self.new[model]) for row in rows.values() if test(row)]
+    def having(self, model: type[models.Model], column: str, value: Any) -> list[Row]:
+        """Rows of ``model`` this batch holds (loaded or new) whose ``column`` is ``value``; ``Want`` them first."""
+        index = self.indexes.get((model, column))
+        if index is None:
+            index = self.indexes[(model, column)] = {}
+            for rows in (self.rows[model], self.new[model]):
+                for row in rows.values():
+                    index.setdefault(str(row[column]), []).append(row)
+        return index.get(str(value), [])
 
     # --- loading -------------------------------------------------------------------
 
@@ -140,6 +147,7 @@ class Batch:
                 key = _pk_key(model, instance.pk)
                 if key not in self.rows[model]:
                     self.rows[model][key] = {f.attname: instance.__dict__.get(f.attname) for f in fields}
+        self.indexes = {key: index for key, index in self.indexes.items() if key[0] is not model}
 
     # --- writing -------------------------------------------------------------------
 
@@ -162,7 +170,8 @@ class Batch:
 
     def _values(self, fields: Sequence[models.Field], row: Row) -> list[Any]:
         if connection.vendor == "postgresql":
-            return [row.get(f.attname, _default(f)) for f in fields]  # psycopg adapts these Python types itself
+            # psycopg adapts these Python types itself; projectors write whole rows, so defaults are rare.
+            return [row[f.attname] if f.attname in row else _default(f) for f in fields]
         return [f.get_db_prep_save(row.get(f.attname, _default(f)), connection) for f in fields]
 
     def _insert(self, model: type[models.Model], rows: list[Row]) -> None:

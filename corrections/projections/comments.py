@@ -16,8 +16,10 @@ from .batch import Batch, Want
 @needs("CommentPosted")
 def _posted_needs(recorded: Recorded) -> Iterable[Want]:
     event: domain.CommentPosted = recorded.event  # type: ignore[assignment]
-    yield Want(Comment, "id", event.parent_id)
-    yield Want(get_user_model(), "id", event.author_user_id)
+    if event.parent_id:
+        yield Want(Comment, "id", event.parent_id)
+    if event.author_user_id is not None:
+        yield Want(get_user_model(), "id", event.author_user_id)
 
 
 @needs("CommentFlagged", "CommentApproved", "CommentHidden")

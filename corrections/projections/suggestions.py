@@ -77,10 +77,8 @@ def _text_changed(batch: Batch, recorded: Recorded) -> None:
     """Move the article's open items onto the new text, or mark them outdated (registered after the article's)."""
     article = batch.get(Article, recorded.stream_id)
     body = article["body"] if article else ""
-    stream = recorded.stream_id
-    # Ids are UUIDs when read back and text when written by a projector: compare them as text.
-    items = batch.where(Suggestion, lambda r: str(r["article_id"]) == stream and r["status"] in domain.OPEN_STATUSES)
-    for item in items:
+    items = batch.having(Suggestion, "article_id", recorded.stream_id)
+    for item in [row for row in items if row["status"] in domain.OPEN_STATUSES]:
         span = domain.reanchor(
             body, exact=item["exact"], prefix=item["prefix"], suffix=item["suffix"], hint=item["start"]
         )
