@@ -32,6 +32,7 @@ format: install
 test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Needs PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/nd_bench) is dropped and refilled.
 bench: install
 	$(PY) bench/run.py
 

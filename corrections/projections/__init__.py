@@ -72,7 +72,9 @@ def run(batch: Batch, *, skip_gaps: bool = False) -> set[str]:
         if recorded.stream_id in held:
             continue
         head = batch.get(HEAD_MODEL, recorded.stream_id)
-        if (head["version"] if head else 0) != recorded.version - 1:
+        # Only a text-changing event (the publish) can start a stream's read model.
+        starts = head is None and recorded.event.changes_text
+        if (head["version"] if head else 0) != recorded.version - 1 or (head is None and not starts):
             if not skip_gaps:
                 raise OutOfOrderEvent(
                     f"Read model of {recorded.stream_id} is at version {head['version'] if head else 0}, "

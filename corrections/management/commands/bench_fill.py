@@ -41,19 +41,24 @@ def paragraph(rng: random.Random, words: int = 60) -> str:
 class Story:
     """One article's stream as it is being generated: what the next event can refer to."""
 
-    def __init__(self, rng: random.Random, n: int) -> None:
+    def __init__(self, rng: random.Random, n: int, slug: str = "") -> None:
         self.id = uuid.uuid4()
         self.rng = rng
         self.version = 0
         self.last_hash = ""
         self.body = "\n\n".join(paragraph(rng) for _ in range(6))
-        self.slug = f"bench-{n}-{self.id.hex[:6]}"
+        self.slug = slug or f"bench-{n}-{self.id.hex[:6]}"
         self.comments: list[str] = []
         self.open: list[str] = []
         self.flaggable: list[str] = []
 
     def first(self) -> Event:
         return ArticlePublished(slug=self.slug, title=f"Bench story {self.slug}", body=self.body, byline="Desk")
+
+    def comment(self) -> Event:
+        return comment_events.CommentPosted(
+            comment_id=str(uuid.uuid4()), body=paragraph(self.rng, 25), author_name="Reader"
+        )
 
     def next(self) -> Event:
         rng = self.rng
@@ -112,6 +117,12 @@ class Command(BaseCommand):
         parser.add_argument("--events", type=int, default=10_000)
         parser.add_argument("--per-article", type=int, default=100, help="Average events per article.")
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--hot-comments",
+            type=int,
+            default=0,
+            help="Also bench-hot, an article with this many comments, and bench-quiet with 10, for comparing reads.",
+        )
         parser.add_argument("--no-rebuild", action="store_true", help="Leave the read models to the caller.")
         parser.add_argument("--no-progress", action="store_true")
 
@@ -141,6 +152,18 @@ class Command(BaseCommand):
                 self._write(rows)
                 written += len(rows)
                 bar.update(len(rows))
+            if options["hot_comments"]:
+                for slug, count in (("bench-hot", options["hot_comments"]), ("bench-quiet", 10)):
+                    story = Story(rng, 0, slug)
+                    events = [story.first(), *(story.comment() for _ in range(count))]
+                    rows = []
+                    for start in range(0, len(events), 5000):
+                        chunk = events[start : start + 5000]
+                        encoded = store.encode(story.id, story.version, chunk, META, moment, story.last_hash)
+                        story.version, story.last_hash = encoded[-1][0], encoded[-1][-1]
+                        rows.extend((story.id, *row, moment) for row in encoded)
+                    self._write(rows)
+                    pending.append(story)
             self._heads(pending)
         if not options["no_rebuild"]:
             rebuild(store, progress=None)
