@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 
 from .domain.review import SuggestionState
@@ -75,6 +76,8 @@ class Article(models.Model):
         choices=[("post", "Post-moderation"), ("pre", "Pre-moderation")],
         help_text="Empty: the site's COMMENT_MODERATION setting applies.",
     )
+    comment_count = models.PositiveIntegerField(default=0, help_text="Comments readers see.")
+    pending_comment_count = models.PositiveIntegerField(default=0, help_text="Comments awaiting approval.")
 
     class Meta:
         ordering = ["-published_at"]
@@ -149,7 +152,11 @@ class Suggestion(models.Model):
 
     class Meta:
         ordering = ["-priority", "received_at"]
-        indexes = [models.Index(fields=["status", "received_at"])]
+        indexes = [
+            models.Index(fields=["status", "received_at"]),
+            # The queue's default order (admin list and review API): a page reads an index range, not the table.
+            models.Index(F("priority").desc(), "received_at", name="suggestion_queue_order"),
+        ]
 
     def __str__(self) -> str:
         return f"“{self.exact[:40]}” → “{self.suggestion[:40]}”"
@@ -211,6 +218,14 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["posted_at"]
+        indexes = [
+            # An article page's first comments: its visible top-level comments in order, read from the index.
+            models.Index(
+                fields=["article", "posted_at", "version"],
+                condition=models.Q(parent__isnull=True, status="visible"),
+                name="comment_visible_roots",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.author_name}: {self.body[:40]}"

@@ -253,8 +253,11 @@ def append(
         meta = json.loads(meta_json)
         rows = encode(stream, expected_version, events, meta_json, now, head_hash)
         previous = rows[-1][-1]
-        _move_head(stream, expected_version, len(rows), previous)
-        positions = _insert(stream, rows, meta_json, now)
+        if connection.vendor == "postgresql" and expected_version > 0:
+            positions = _move_and_insert(stream, expected_version, rows, meta_json, now)
+        else:
+            _move_head(stream, expected_version, len(rows), previous)
+            positions = _insert(stream, rows, meta_json, now)
         recorded = [
             Recorded(str(stream), version, domain_event, now, meta, positions[version])
             for (version, *_), domain_event in zip(rows, events, strict=True)
@@ -309,7 +312,7 @@ def _move_head(stream: uuid.UUID, expected: int, count: int, last_hash: str) -> 
             raise _moved(stream, expected)
 
 
-def _insert(stream: uuid.UUID, rows: list[tuple[int, str, int, str, str]], meta: str, now: datetime) -> dict[int, int]:
+def _insert(stream: uuid.UUID, rows: list[Encoded], meta: str, now: datetime) -> dict[int, int]:
     """One multi-row INSERT of the events; returns each version's global position."""
     json_cast = "::jsonb" if connection.vendor == "postgresql" else ""
     one = f"(%s, %s, %s, %s, %s{json_cast}, %s{json_cast}, %s, %s)"
@@ -325,6 +328,27 @@ def _insert(stream: uuid.UUID, rows: list[tuple[int, str, int, str, str]], meta:
             params,
         )
         return dict(cursor.fetchall())
+
+
+def _move_and_insert(stream: uuid.UUID, expected: int, rows: list[Encoded], meta: str, now: datetime) -> dict[int, int]:
+    """PostgreSQL: move the head and insert the events in one statement (one round trip); no row if it moved."""
+    one = "(%s::integer, %s::text, %s::smallint, %s::jsonb, %s::varchar)"
+    params: list[Any] = [expected + len(rows), rows[-1][-1], stream, expected, stream, meta, now]
+    for version, type_, schema, data, digest in rows:
+        params += [version, type_, schema, data, digest]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH head AS (UPDATE {STREAMS} SET version = %s, last_hash = %s WHERE id = %s AND version = %s "
+            f"RETURNING id) INSERT INTO {EVENTS} (stream_id, version, type, schema, data, meta, recorded_at, hash) "
+            f"SELECT %s::uuid, e.version, e.type, e.schema, e.data, %s::jsonb, %s::timestamptz, e.hash "
+            f"FROM head, (VALUES {', '.join([one] * len(rows))}) AS e (version, type, schema, data, hash) "
+            "RETURNING version, position",
+            params,
+        )
+        positions = dict(cursor.fetchall())
+    if not positions:
+        raise _moved(stream, expected)
+    return positions
 
 
 def iter_all(batch: int = 2000) -> Iterator[EventRow]:

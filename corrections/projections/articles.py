@@ -31,7 +31,16 @@ def _article_text(batch: Batch, recorded: Recorded) -> None:
     after = article_state.apply(_state(row), recorded)
     values = {name: getattr(after, name) for name in STATE}
     if row is None:
-        batch.add(Article, {"id": recorded.stream_id, "comment_moderation": "", **values})
+        batch.add(
+            Article,
+            {
+                "id": recorded.stream_id,
+                "comment_moderation": "",
+                "comment_count": 0,
+                "pending_comment_count": 0,
+                **values,
+            },
+        )
     else:
         batch.change(Article, row, **values)
     for note in after.notes:  # the state started without notes: these are this event's

@@ -87,6 +87,14 @@ class Batch:
         key = _pk_key(model, pk)
         return self.new[model].get(key) or self.rows[model].get(key)
 
+    def fetch(self, model: type[models.Model], pk: Any) -> Row | None:
+        """``get``, reading the row now if the batch does not hold it (for rows no ``Want`` could name)."""
+        row = self.get(model, pk)
+        if row is None and pk is not None:
+            self.load([Want(model, model._meta.pk.attname, pk)])
+            row = self.get(model, pk)
+        return row
+
     def exists(self, model: type[models.Model], pk: Any) -> bool:
         return self.get(model, pk) is not None
 

@@ -55,6 +55,27 @@ def _posted(batch: Batch, recorded: Recorded) -> None:
             "version": recorded.version,
         },
     )
+    # A reply is only ever posted to a comment readers see, so a comment that is not held back is shown.
+    _count(batch, recorded, pending=1 if event.pending else 0, shown=0 if event.pending else 1)
+
+
+def _count(batch: Batch, recorded: Recorded, *, shown: int = 0, pending: int = 0) -> None:
+    """Keep the article's comment counts, so a page never counts a thread."""
+    article = batch.get(Article, recorded.stream_id)
+    if article is not None and (shown or pending):
+        batch.change(
+            Article,
+            article,
+            comment_count=article["comment_count"] + shown,
+            pending_comment_count=article["pending_comment_count"] + pending,
+        )
+
+
+def _thread_shown(batch: Batch, row: dict) -> bool:
+    if row["thread_id"] is None:
+        return True
+    root = batch.fetch(Comment, row["thread_id"])
+    return root is not None and root["status"] == domain.VISIBLE
 
 
 @handles("CommentFlagged")
@@ -69,15 +90,29 @@ def _approved(batch: Batch, recorded: Recorded) -> None:
     # Approval shows a pending comment, or keeps a flagged one: either way its flags are dealt with.
     row = batch.get(Comment, recorded.event.comment_id)  # type: ignore[attr-defined]
     if row is not None:
+        was = row["status"]
         batch.change(Comment, row, status=domain.VISIBLE, flag_count=0)
+        if was == domain.PENDING:
+            _count(batch, recorded, pending=-1, shown=1 if _thread_shown(batch, row) else 0)
 
 
 @handles("CommentHidden")
 def _hidden(batch: Batch, recorded: Recorded) -> None:
     event: domain.CommentHidden = recorded.event  # type: ignore[assignment]
     row = batch.get(Comment, event.comment_id)
-    if row is not None:
-        batch.change(Comment, row, status=domain.HIDDEN, hidden_reason=event.reason)
+    if row is None:
+        return
+    was = row["status"]
+    shown = was == domain.VISIBLE and _thread_shown(batch, row)
+    batch.change(Comment, row, status=domain.HIDDEN, hidden_reason=event.reason)
+    if was == domain.PENDING:
+        _count(batch, recorded, pending=-1)
+    elif shown:
+        replies = 0
+        if row["thread_id"] is None:  # a hidden top-level comment takes its thread's replies out of sight
+            batch.load([Want(Comment, "thread_id", row["id"])])
+            replies = sum(1 for r in batch.having(Comment, "thread_id", row["id"]) if r["status"] == domain.VISIBLE)
+        _count(batch, recorded, shown=-1 - replies)
 
 
 @handles("ModerationModeSet")

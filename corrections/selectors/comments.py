@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
-from ..domain.comments import PENDING, VISIBLE, effective_mode
+from ..domain.comments import VISIBLE, effective_mode
 from ..domain.errors import NotFound
 from ..models import Article, Comment, Event
 from .articles import PUBLIC_DATA, PUBLIC_PAGE_HOOKS
@@ -49,11 +49,12 @@ def comments_shown(article: Article) -> QuerySet[Comment]:
 
 
 def comment_count(article: Article) -> int:
-    return comments_shown(article).count()
+    """Comments a reader sees, kept by the projection: a page never counts a thread."""
+    return article.comment_count
 
 
 def comment_pending_count(article: Article) -> int:
-    return Comment.objects.filter(article=article, status=PENDING).count()
+    return article.pending_comment_count
 
 
 def comment_roots(article: Article) -> QuerySet[Comment]:

@@ -153,7 +153,8 @@ class Command(BaseCommand):
                 written += len(rows)
                 bar.update(len(rows))
             if options["hot_comments"]:
-                for slug, count in (("bench-hot", options["hot_comments"]), ("bench-quiet", 10)):
+                quiet = (("bench-quiet", 10), ("bench-page", 50))  # 50: a full page of comments
+                for slug, count in (("bench-hot", options["hot_comments"]), *quiet):
                     story = Story(rng, 0, slug)
                     events = [story.first(), *(story.comment() for _ in range(count))]
                     rows = []
