@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/nd_bench")
-EVENTS = int(os.environ.get("BENCH_EVENTS", "100000"))
+EVENTS = int(os.environ.get("BENCH_EVENTS", "50000"))
 HOT = int(os.environ.get("BENCH_HOT_COMMENTS", "10000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 os.environ["DATABASE_URL"] = URL

@@ -221,7 +221,7 @@ class Comment(models.Model):
         indexes = [
             # An article page's first comments: its visible top-level comments in order, read from the index.
             models.Index(
-                fields=["article", "posted_at", "version"],
+                fields=["article", "version"],
                 condition=models.Q(parent__isnull=True, status="visible"),
                 name="comment_visible_roots",
             )

@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='comment',
-            index=models.Index(fields=['article', 'posted_at', 'version'], condition=models.Q(('parent__isnull', True), ('status', 'visible')), name='comment_visible_roots'),
+            index=models.Index(fields=['article', 'version'], condition=models.Q(('parent__isnull', True), ('status', 'visible')), name='comment_visible_roots'),
         ),
         migrations.AddIndex(
             model_name='suggestion',

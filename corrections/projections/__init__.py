@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
-from django.db import connection, models
+from django.db import models
 
 from ..domain.errors import OutOfOrderEvent
 from ..domain.events import Recorded
@@ -89,16 +89,16 @@ def run(batch: Batch, *, skip_gaps: bool = False) -> set[str]:
     return held
 
 
-def project(events: Sequence[Recorded], *, loaded: Iterable[models.Model] = (), tables: Tables = LIVE) -> None:
-    """Apply one append's events to the read models, in its transaction."""
+def prepare(events: Sequence[Recorded], *, loaded: Iterable[models.Model] = (), tables: Tables = LIVE) -> Batch:
+    """Fold one append's events into read-model rows in memory; ``batch.flush(READ_MODELS)`` writes them."""
     batch = Batch(events, tables=tables, loaded=loaded)
     run(batch)
-    if connection.vendor != "postgresql":
-        batch.flush(READ_MODELS)
-        return
-    # The writes need no answer: psycopg's pipeline sends them together and waits once.
-    with connection.wrap_database_errors, connection.connection.pipeline():
-        batch.flush(READ_MODELS)
+    return batch
+
+
+def project(events: Sequence[Recorded], *, loaded: Iterable[models.Model] = (), tables: Tables = LIVE) -> None:
+    """Apply one append's events to the read models, in its transaction."""
+    prepare(events, loaded=loaded, tables=tables).flush(READ_MODELS)
 
 
 # Importing the projector modules registers them; the article's come first (the others read its new text).

@@ -160,9 +160,11 @@ class Command(BaseCommand):
                     rows = []
                     for start in range(0, len(events), 5000):
                         chunk = events[start : start + 5000]
-                        encoded = store.encode(story.id, story.version, chunk, META, moment, story.last_hash)
-                        story.version, story.last_hash = encoded[-1][0], encoded[-1][-1]
-                        rows.extend((story.id, *row, moment) for row in encoded)
+                        for domain_event in chunk:  # one at a time: each comment at its own moment
+                            moment += timedelta(seconds=1)
+                            [row] = store.encode(story.id, story.version, [domain_event], META, moment, story.last_hash)
+                            story.version, story.last_hash = row[0], row[-1]
+                            rows.append((story.id, *row, moment))
                     self._write(rows)
                     pending.append(story)
             self._heads(pending)
