@@ -16,14 +16,18 @@ install: $(VENV)/.installed
 
 # The links load_demo prints point at the address runserver listens on.
 run: export SITE_URL ?= http://$(HOST)
+run: export DEBUG ?= 1
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST)
+	$(PY) manage.py runserver $(HOST)
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=tests.settings $(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -34,7 +38,8 @@ test: lint
 
 # Needs PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/nd_bench) is dropped and refilled.
 bench: install
-	$(PY) bench/run.py
+	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(PY) bench/run.py
+	$(PY) bench/anchoring_eval.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles sent-mail .pytest_cache celerybeat-schedule*
+	rm -rf $(VENV) db.sqlite3 staticfiles sent-mail .pytest_cache .mypy_cache celerybeat-schedule*

@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -72,7 +73,9 @@ def compare(ours: Callable[[], object], theirs: Callable[[], object], n: int) ->
     """Warm up, then ROUNDS interleaved repetitions; per-round ratios (ours/theirs) and median rates."""
     rate(ours, max(1, n // 5))
     rate(theirs, max(1, n // 5))
-    ratios, mine, base = [], [], []
+    ratios: list[float] = []
+    mine: list[float] = []
+    base: list[float] = []
     for i in range(ROUNDS):
         if i % 2:
             b, a = rate(theirs, n), rate(ours, n)
@@ -135,7 +138,7 @@ def append_rows() -> list[Row]:
         POSTGRES_USER="postgres",
         POSTGRES_PASSWORD="",
     )
-    app = Application()
+    app: Any = Application()
     story = Story()
     app.save(story)
 
@@ -169,7 +172,9 @@ def rebuild_row() -> Row:
     def rebuild() -> None:
         call_command("rebuild_projections", "--no-progress", stdout=open(os.devnull, "w"))
 
-    ratios, mine, base = [], [], []
+    ratios: list[float] = []
+    mine: list[float] = []
+    base: list[float] = []
     for i in range(max(2, ROUNDS // 2)):
         order = [(rebuild, mine), (scan, base)] if i % 2 == 0 else [(scan, base), (rebuild, mine)]
         times = {}
@@ -247,8 +252,9 @@ def main() -> None:
     rows.append(rebuild_row())
     rows += read_rows()
     rows.append(queue_row())
+    major = connection.pg_version // 10000  # type: ignore[attr-defined]
     print(
-        f"\nNewsdesk benchmarks on PostgreSQL {connection.pg_version // 10000}, {Event.objects.count():,} events, "
+        f"\nNewsdesk benchmarks on PostgreSQL {major}, {Event.objects.count():,} events, "
         f"{ROUNDS} interleaved rounds after a warm-up ({time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores)\n"
     )
     print(f"| {'Newsdesk':<40} | {'baseline':<34} | {'ours/s':>9} | {'base/s':>9} | {'median':>6} | {'min':>6} |")

@@ -8,9 +8,9 @@ def _ensure_triggers(sender: AppConfig, using: str = "default", **kwargs: object
     """Re-assert the append-only triggers after every migrate or flush (idempotent)."""
     from django.db import connections
 
-    from . import store
+    from .triggers import install_triggers
 
-    store.install_triggers(connections[using])
+    install_triggers(connections[using])
 
 
 class CorrectionsConfig(AppConfig):
@@ -19,6 +19,11 @@ class CorrectionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from . import (
+            checks,  # noqa: F401  registers the deployment checks
+            registry,
+            tasks,  # noqa: F401  services enqueue by name: eager mode runs only the tasks Celery knows
+        )
+
         post_migrate.connect(_ensure_triggers, sender=self)
-        # Registers the notification outbox as a reactor of every append.
-        from . import notifications  # noqa: F401
+        registry.install()

@@ -10,9 +10,9 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.feedgenerator import Atom1Feed
 
+from .labels import note_label
 from .models import Article, PublicNote
 from .selectors import transparency
-from .templatetags.newsdesk import note_label
 
 FEED_SIZE = 50
 
@@ -64,7 +64,7 @@ class AtomCorrectionsFeed(CorrectionsFeed):
 class ArticleCorrectionsFeed(CorrectionsFeed):
     """One article's public corrections, newest first."""
 
-    def get_object(self, request: HttpRequest, slug: str) -> Article:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, slug: str) -> Article:
         article = Article.objects.filter(slug=slug).first()
         if article is None:
             raise Http404(f"No article with the slug “{slug}”.")

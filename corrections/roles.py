@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, Group, Permission, PermissionsMixin
 
 EDITORS = "Editors"
 EDITOR_PERMISSION = "corrections.work_desk"
@@ -29,11 +28,8 @@ def editors_group() -> Group:
     return group
 
 
-def is_editor(user: Any) -> bool:
+def is_editor(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     """Editors hold the desk permission (the Editors group has it); superusers have every permission."""
-    return bool(
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.has_perm(EDITOR_PERMISSION)
-    )
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return isinstance(user, PermissionsMixin) and user.has_perm(EDITOR_PERMISSION)

@@ -14,24 +14,35 @@ front. Appends to different streams never wait on each other on PostgreSQL.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import psycopg
 from django.db import connection, models, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from . import projections
+from .chain import Breach, canonical_json, chained_hash, event_hash, timestamp, verify
 from .domain.errors import StreamMoved
 from .domain.events import Event, Recorded, decode
 from .models import Event as EventRow
 from .models import Stream
+from .triggers import drop_triggers, install_triggers
+
+__all__ = [
+    "Breach",
+    "append",
+    "canonical_json",
+    "drop_triggers",
+    "event_hash",
+    "install_triggers",
+    "read_stream",
+    "verify",
+]
 
 #: Reactions that run inside the append's transaction but are not projections, so a
 #: rebuild never replays them (the notification outbox writes its rows here).
@@ -44,38 +55,6 @@ STREAMS = Stream._meta.db_table
 COLUMNS = "position, CAST(stream_id AS text), version, type, schema, data, meta, recorded_at"
 
 M = TypeVar("M", bound=models.Model)
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def _timestamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def event_hash(previous: str, row: EventRow) -> str:
-    body = canonical_json(
-        {
-            "stream_id": str(row.stream_id),
-            "version": row.version,
-            "type": row.type,
-            "schema": row.schema,
-            "data": row.data,
-            "meta": row.meta,
-            "recorded_at": _timestamp(row.recorded_at),
-        }
-    )
-    return hashlib.sha256((previous + body).encode()).hexdigest()
-
-
-def _chained(previous: str, stream: str, version: int, type_: str, schema: int, data: str, meta: str, at: str) -> str:
-    """``event_hash`` from parts already in canonical JSON: the same text, without encoding the data twice."""
-    body = (
-        f'{{"data":{data},"meta":{meta},"recorded_at":{json.dumps(at)},"schema":{schema},'
-        f'"stream_id":"{stream}","type":{json.dumps(type_, ensure_ascii=False)},"version":{version}}}'
-    )
-    return hashlib.sha256((previous + body).encode()).hexdigest()
 
 
 def serialise(event: Event) -> str:
@@ -203,13 +182,13 @@ def locked(model: type[M], column: str, value: Any) -> tuple[M, Head] | None:
     it had to wait for them; SQLite's IMMEDIATE transactions hold the whole file.)
     """
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(f"r.{connection.ops.quote_name(f.column)}" for f in model._meta.concrete_fields)
+    columns = ", ".join(f"r.{connection.ops.quote_name(str(f.column))}" for f in model._meta.concrete_fields)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     sql = (
         f"SELECT {columns}, h.version AS head_version, h.last_hash AS head_hash "
         f"FROM {table} r JOIN {STREAMS} h ON h.id = r.id WHERE r.{connection.ops.quote_name(column)} = %s{lock}"
     )
-    params = [model._meta.get_field(column).get_db_prep_value(value, connection)]
+    params = [cast(models.Field, model._meta.get_field(column)).get_db_prep_value(value, connection)]
     if connection.vendor == "postgresql":
         connection.ensure_connection()
         # In a pipeline the transaction's BEGIN travels with this query instead of taking a round trip of its own.
@@ -222,7 +201,7 @@ def locked(model: type[M], column: str, value: Any) -> tuple[M, Head] | None:
             return None
         row = model.from_db(connection.alias, names, found[: len(names)])
         return row, Head(uuid.UUID(str(row.pk)), found[-2], found[-1])
-    rows = list(model.objects.raw(sql, params))
+    rows = list(model._default_manager.raw(sql, params))
     if not rows:
         return None
     row = rows[0]
@@ -290,12 +269,12 @@ def encode(
     stream: uuid.UUID, after: int, events: Sequence[Event], meta_json: str, now: datetime, previous: str
 ) -> list[Encoded]:
     """The rows of events appended after version ``after``: their data serialised and their hashes chained."""
-    at, text = _timestamp(now), str(stream)
+    at, text = timestamp(now), str(stream)
     rows: list[Encoded] = []
     for offset, domain_event in enumerate(events, start=1):
         version = after + offset
         data = serialise(domain_event)
-        previous = _chained(previous, text, version, domain_event.type, domain_event.schema, data, meta_json, at)
+        previous = chained_hash(previous, text, version, domain_event.type, domain_event.schema, data, meta_json, at)
         rows.append((version, domain_event.type, domain_event.schema, data, previous))
     return rows
 
@@ -384,87 +363,3 @@ def _append_pipelined(
     if not positions:
         raise _moved(stream, expected)
     return [dataclasses.replace(item, position=positions[item.version]) for item in pending]
-
-
-def iter_all(batch: int = 2000) -> Iterator[EventRow]:
-    """Every event in global order, read in batches."""
-    last = 0
-    while True:
-        rows = list(EventRow.objects.filter(position__gt=last).order_by("position")[:batch])
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1].position
-
-
-@dataclass(frozen=True)
-class Breach:
-    position: int
-    stream_id: str
-    version: int
-    reason: str
-
-
-def verify() -> tuple[int, Breach | None]:
-    """Recompute every stream's hash chain; return how many events were checked and the first breach."""
-    heads: dict[str, tuple[int, str]] = {}
-    checked = 0
-    for row in iter_all():
-        stream = str(row.stream_id)
-        version, previous = heads.get(stream, (0, ""))
-        if row.version != version + 1:
-            return checked, Breach(row.position, stream, row.version, f"expected version {version + 1}")
-        if event_hash(previous, row) != row.hash:
-            return checked, Breach(row.position, stream, row.version, "hash does not match its content")
-        heads[stream] = (row.version, row.hash)
-        checked += 1
-    return checked, None
-
-
-# --- Append-only triggers -------------------------------------------------------------
-
-TABLE = EventRow._meta.db_table
-
-SQLITE_TRIGGERS = [
-    f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_no_update BEFORE UPDATE ON {TABLE}
-        BEGIN SELECT RAISE(ABORT, 'the event log is append-only: UPDATE is not allowed'); END""",
-    f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_no_delete BEFORE DELETE ON {TABLE}
-        BEGIN SELECT RAISE(ABORT, 'the event log is append-only: DELETE is not allowed'); END""",
-]
-SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {TABLE}_no_update", f"DROP TRIGGER IF EXISTS {TABLE}_no_delete"]
-
-POSTGRES_TRIGGERS = [
-    """CREATE OR REPLACE FUNCTION newsdesk_events_append_only() RETURNS trigger AS $$
-       BEGIN
-         RAISE EXCEPTION 'the event log is append-only: % is not allowed', TG_OP;
-       END; $$ LANGUAGE plpgsql""",
-    f"""CREATE OR REPLACE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE}
-        FOR EACH ROW EXECUTE FUNCTION newsdesk_events_append_only()""",
-    f"""CREATE OR REPLACE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE}
-        FOR EACH STATEMENT EXECUTE FUNCTION newsdesk_events_append_only()""",
-]
-POSTGRES_DROP = [
-    f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}",
-    f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE}",
-]
-
-
-def _statements(vendor: str, create: bool) -> list[str]:
-    if vendor == "postgresql":
-        return POSTGRES_TRIGGERS if create else POSTGRES_DROP
-    if vendor == "sqlite":
-        return SQLITE_TRIGGERS if create else SQLITE_DROP
-    raise NotImplementedError(f"No append-only triggers for {vendor}.")
-
-
-def install_triggers(conn: BaseDatabaseWrapper = connection) -> None:
-    with conn.cursor() as cursor:
-        for statement in _statements(conn.vendor, create=True):
-            cursor.execute(statement)
-
-
-def drop_triggers(conn: BaseDatabaseWrapper = connection) -> None:
-    """Only for tests and disaster recovery: lets a row of the log be changed."""
-    with conn.cursor() as cursor:
-        for statement in _statements(conn.vendor, create=False):
-            cursor.execute(statement)

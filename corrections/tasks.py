@@ -1,4 +1,4 @@
-"""Celery tasks: thin interfaces that hand ids to the notification services.
+"""Celery tasks: thin interfaces that hand ids to the notification and source services.
 
 ``deliver_notification`` is safe to run any number of times for one id: it
 claims the row with a conditional UPDATE, so only one run sends. Retries back
@@ -8,14 +8,16 @@ NOTIFY_MAX_ATTEMPTS attempts the row is marked failed for the editors to see.
 
 from __future__ import annotations
 
-from celery import shared_task
+from typing import Any
+
+from celery import Task, shared_task
 from django.conf import settings
 
 from newsdesk.celery import app
 
-from . import notifications
+from .services import notifications, sources
 
-__all__ = ["app", "deliver_notification", "relay_pending", "send_daily_digest"]
+__all__ = ["app", "deliver_notification", "poll_due_sources", "poll_source", "relay_pending", "send_daily_digest"]
 
 
 @shared_task(
@@ -28,9 +30,9 @@ __all__ = ["app", "deliver_notification", "relay_pending", "send_daily_digest"]
     # The row's attempt counter decides when to give up; this only bounds one chain of retries.
     max_retries=settings.NOTIFY_MAX_ATTEMPTS,
 )
-def deliver_notification(self, notification_id: int) -> str:  # type: ignore[no-untyped-def]
-    """Send one outbox row, once."""
-    return notifications.deliver(notification_id)
+def deliver_notification(self: Task[[int], str], notification_id: int) -> str:
+    """Send one outbox row, once; in eager mode a failure waits for the relay instead of retrying in the request."""
+    return notifications.deliver(notification_id, retry=not self.request.is_eager)
 
 
 @shared_task(acks_late=True)
@@ -43,3 +45,18 @@ def relay_pending() -> int:
 def send_daily_digest() -> int | None:
     """Write and enqueue the desk's daily digest of new suggestions (beat, once a day)."""
     return notifications.digest_create()
+
+
+@shared_task(acks_late=True)
+def poll_source(source_id: int) -> dict[str, Any]:
+    """Poll one source now and record what it brought."""
+    return sources.source_poll(source_id=source_id).as_dict()
+
+
+@shared_task(acks_late=True)
+def poll_due_sources() -> list[int]:
+    """Claim every source that is due and poll each in its own task (beat, every minute)."""
+    claimed = sources.due_source_ids()
+    for source_id in claimed:
+        poll_source.delay(source_id)
+    return claimed

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -38,13 +40,60 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# A fixed development key is only acceptable while DEBUG is on or on a laptop; production sets SECRET_KEY.
-SECRET_KEY = env_str("SECRET_KEY", "newsdesk-insecure-development-key-change-me")
+# The public development key is only for DEBUG on a laptop (make run) and the test suite
+# (tests/settings.py); anything else must set its own, or sessions and tokens could be forged.
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off Newsdesk refuses to start on the public development key: "
+            "set SECRET_KEY to a long random string (python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "or set DEBUG=1 on a development machine."
+        )
+    SECRET_KEY = "newsdesk-insecure-development-key-change-me"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# --- HTTPS and cookies (README: "Production"); each is the environment variable of the same name ---
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+# Behind a proxy that terminates TLS: "HTTP_X_FORWARDED_PROTO,https" trusts that header to say so.
+# Set it only when the proxy always sets (or strips) the header, or clients could claim HTTPS.
+_proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER must be two values: a header and its value, e.g. 'HTTP_X_FORWARDED_PROTO,https'."
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) if _proxy_ssl_header else None
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy on every response (pages, admin, API docs): scripts, styles and
+# images from our own origin only, no inline script, nothing may frame us. The widget runs
+# on newsrooms' pages, under *their* policy; it only needs CORS_ALLOWED_ORIGINS here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 SITE_NAME = env_str("SITE_NAME", "Newsdesk")
 # Absolute base for links in e-mails and feeds (status pages, articles).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The newsroom's published corrections policy: linked from every page and given as correctionsPolicy in JSON-LD.
+CORRECTIONS_POLICY_URL = env_str("CORRECTIONS_POLICY_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -57,17 +106,23 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    "csp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corrections",
 ]
 
 MIDDLEWARE = [
+    # First: every request gets a checked request id, and one log line when it is answered.
+    "newsdesk.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Serves /static/ (widget.js, admin, API docs) under gunicorn too, without a separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the browser's Accept-Language (English or Ukrainian), else LANGUAGE_CODE.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -119,7 +174,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The site's language when the browser asks for none we speak; readers' browsers choose among LANGUAGES.
+LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en-gb")
+LANGUAGES = [("en-gb", "English"), ("uk", "Українська")]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -187,10 +244,14 @@ SPECTACULAR_SETTINGS = {
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
 
+# Throttle counters. With CACHE_URL (Redis) they are shared by every web process; when that Redis
+# is unreachable each process falls back to its own memory for a while (logged), so a reader's
+# request never fails because the cache is down.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "newsdesk.cache.FallbackRedisCache",
         "LOCATION": env_str("CACHE_URL"),
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
     if env_str("CACHE_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -221,7 +282,11 @@ NOTIFY_RETRY_BACKOFF = env_int("NOTIFY_RETRY_BACKOFF", 30)  # first retry after 
 NOTIFY_RETRY_BACKOFF_MAX = env_int("NOTIFY_RETRY_BACKOFF_MAX", 3600)
 NOTIFY_CLAIM_SECONDS = env_int("NOTIFY_CLAIM_SECONDS", 300)
 NOTIFY_RELAY_GRACE_SECONDS = env_int("NOTIFY_RELAY_GRACE_SECONDS", 30)
-NOTIFY_REENQUEUE_SECONDS = env_int("NOTIFY_REENQUEUE_SECONDS", 600)
+# A row handed to the broker this long ago and still pending (a lost message, a worker killed
+# mid-task, a web process killed mid-hand-off) is handed over again; a second copy of a task that
+# did run finds the row sent and does nothing, so erring short costs a no-op, not an e-mail.
+NOTIFY_REENQUEUE_SECONDS = env_int("NOTIFY_REENQUEUE_SECONDS", 60)
+NOTIFY_RELAY_SECONDS = env_int("NOTIFY_RELAY_SECONDS", 30)
 
 # --- Celery -----------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
@@ -241,16 +306,41 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Re-enqueues outbox rows the broker never got (it was down) or a worker dropped.
-    "notifications-relay": {"task": "corrections.tasks.relay_pending", "schedule": 60.0},
+    "notifications-relay": {"task": "corrections.tasks.relay_pending", "schedule": float(NOTIFY_RELAY_SECONDS)},
     "notifications-digest": {
         "task": "corrections.tasks.send_daily_digest",
         "schedule": crontab(hour=NOTIFY_DIGEST_HOUR, minute=0),
     },
 }
 
+# --- Ingest (README: "Ingest") ------------------------------------------------------
+# Fetching from private, loopback and link-local addresses is refused unless this is on
+# (tests and a newsroom whose site is on the same private network).
+INGEST_ALLOW_PRIVATE = env_bool("INGEST_ALLOW_PRIVATE", False)
+INGEST_TIMEOUT = env_int("INGEST_TIMEOUT", 10)  # seconds per connect/read; a whole fetch gets three times this
+INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 5 * 1024 * 1024)
+INGEST_MAX_PAGES_PER_POLL = env_int("INGEST_MAX_PAGES_PER_POLL", 50)  # page fetches one poll may make
+CELERY_BEAT_SCHEDULE["ingest-poll-due"] = {"task": "corrections.tasks.poll_due_sources", "schedule": 60.0}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(  # type: ignore[attr-defined]
+    {
+        "SourceKindEnum": "corrections.models.Source.KINDS",
+        "CorrectionKindEnum": "corrections.domain.events.CORRECTION_KINDS",
+        "UnannouncedEditStatusEnum": "corrections.models.UnannouncedEdit.STATUSES",
+    }
+)
+# --- end Ingest -----------------------------------------------------------------------
+
+# LOG_FORMAT=json writes one JSON object per line (for a log shipper); "text" reads better on a laptop.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "newsdesk.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Our own request line replaces Django's; 4xx and 5xx are still logged by it at WARNING/ERROR.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }

@@ -346,7 +346,7 @@ def test_hiding_needs_a_reason_and_is_final(api: Any, editor_api: Any, article: 
     assert thread(api, article) == []
     assert hide(editor_api, comment["id"]).status_code == 422
     response = editor_api.post(f"/api/v1/review/comments/{comment['id']}/approve/")
-    assert response.status_code == 422 and "never shown again" in response.json()["detail"]
+    assert response.status_code == 422 and "restore it to show it again" in response.json()["detail"]
     assert Event.objects.filter(type="CommentHidden").count() == 1
 
 

@@ -72,7 +72,7 @@ def test_moderation_moves() -> None:
     assert c.approve(ARTICLE, facts(flag_count=2))
     with pytest.raises(InvalidCommand, match="nothing to approve"):
         c.approve(ARTICLE, facts())
-    with pytest.raises(InvalidCommand, match="never shown again"):
+    with pytest.raises(InvalidCommand, match="restore it to show it again"):
         c.approve(ARTICLE, facts(c.HIDDEN))
     with pytest.raises(InvalidCommand, match="reason for hiding cannot be empty"):
         c.hide(ARTICLE, facts(), reason="  ")

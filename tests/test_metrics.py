@@ -124,7 +124,7 @@ def test_metrics_page_in_the_admin_draws_svg_charts(history: dict[str, str], cli
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 4
-    assert "10.0 h" in html and "26.0 h" in html and "50%" in html
+    assert "10 hours" in html and "26 hours" in html and "50%" in html
     assert "Reports per article, by week" in html and "Bridge (4)" in html
     assert "cdn" not in html.lower() and '<script src="http' not in html
     assert "/admin/corrections/suggestion/metrics/" in client.get("/admin/corrections/suggestion/").content.decode()

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import smtplib
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -22,9 +23,10 @@ from django.test import Client
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from corrections import notifications, store
+from corrections import store
 from corrections.api.comments import CommentThrottle
 from corrections.models import Article, Notification, Suggestion, SuggestionTicket
+from corrections.services import notifications
 from corrections.tasks import deliver_notification, relay_pending, send_daily_digest
 
 from .review_support import make_editor
@@ -228,9 +230,13 @@ def test_a_failing_mail_server_is_retried_then_the_notice_is_marked_failed_with_
 ) -> None:
     """After NOTIFY_MAX_ATTEMPTS failed attempts the row is failed, keeps the error, and an editor can retry it."""
     settings.EMAIL_BACKEND = "tests.test_notifications.FailingBackend"
+    settings.NOTIFY_RELAY_GRACE_SECONDS = 0
     FailingBackend.calls = 0
     committed(lambda: suggest(api, article))  # 201: the reader never sees the mail server's trouble
     [row] = rows()
+    assert (FailingBackend.calls, row.status, row.attempts) == (1, "pending", 1)
+    relay_when_due(times=2)
+    row.refresh_from_db()
     assert FailingBackend.calls == 3
     assert (row.status, row.attempts, row.claimed_until) == ("failed", 3, None)
     assert "SMTPServerDisconnected: Connection unexpectedly closed" in row.last_error
@@ -408,6 +414,13 @@ def hook(settings: Any) -> Iterator[Hook]:
         yield server
 
 
+def relay_when_due(*, times: int) -> None:
+    """Run the relay ``times`` times, each once the pending rows' backoff has run out."""
+    for _ in range(times):
+        Notification.objects.filter(status=Notification.PENDING).update(due_at=timezone.now() - timedelta(seconds=1))
+        relay_pending.apply().get()
+
+
 def verified(headers: dict[str, str], body: bytes) -> dict[str, Any]:
     expected = "sha256=" + hmac.new(b"chat-tool-secret", body, hashlib.sha256).hexdigest()
     assert hmac.compare_digest(headers["X-Newsdesk-Signature"], expected)
@@ -435,17 +448,35 @@ def test_a_chat_tool_gets_a_signed_webhook_for_new_suggestions_and_decisions(
 
 
 def test_a_webhook_that_answers_with_an_error_is_retried_with_the_same_delivery(
-    api: Any, article: str, committed: Any, hook: Hook
+    api: Any, article: str, committed: Any, hook: Hook, settings: Any
 ) -> None:
     """A receiver that fails once gets the same signed body again, with the same delivery id to deduplicate on."""
     hook.statuses[:] = [503]
+    settings.NOTIFY_RELAY_GRACE_SECONDS = 0
     committed(lambda: suggest(api, article))
+    assert len(hook.received) == 1
+    relay_when_due(times=1)
     assert len(hook.received) == 2
     (first_headers, first_body), (second_headers, second_body) = hook.received
     assert first_body == second_body
     assert first_headers["X-Newsdesk-Delivery"] == second_headers["X-Newsdesk-Delivery"]
     [row] = rows(kind=Notification.WEBHOOK)
     assert (row.status, row.attempts) == ("sent", 2)
+
+
+def test_an_unreachable_webhook_does_not_hold_up_a_readers_suggestion(
+    api: Any, article: str, committed: Any, settings: Any
+) -> None:
+    """Without a broker, a receiver that is down costs the reader one attempt; the row waits for the relay."""
+    with socket.socket() as probe:  # a port nobody listens on once closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.NOTIFY_WEBHOOK_URL = f"http://127.0.0.1:{port}/hooks/newsdesk"
+    created = committed(lambda: suggest(api, article))
+    assert created["id"]
+    [row] = rows(kind=Notification.WEBHOOK)
+    assert (row.status, row.attempts, row.enqueued_at) == ("pending", 1, None)
+    assert "URLError" in row.last_error and row.due_at > timezone.now()
 
 
 # --- Daily digest -----------------------------------------------------------------------
@@ -474,10 +505,10 @@ def test_the_desk_gets_one_daily_digest_of_the_suggestions_since_the_last(
 
 
 def test_beat_runs_the_relay_and_the_digest(settings: Any) -> None:
-    """The beat schedule names tasks the worker knows: the relay every minute, the digest once a day."""
+    """The beat schedule names tasks the worker knows: the relay every 30 seconds, the digest once a day."""
     from newsdesk.celery import app
 
     schedule = settings.CELERY_BEAT_SCHEDULE
-    assert schedule["notifications-relay"]["schedule"] == 60.0
+    assert schedule["notifications-relay"]["schedule"] == 30.0
     assert {entry["task"] for entry in schedule.values()} <= set(app.tasks)
     assert deliver_notification.acks_late and deliver_notification.max_retries >= 1

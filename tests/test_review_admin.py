@@ -62,7 +62,9 @@ def test_editor_sees_the_queue_with_counts_filters_and_search(browser: Client, p
     assert listed("?status__exact=new") == {typo, fact}
     assert listed("?category__exact=factual") == {fact}
     assert listed("?q=Smith") == {typo}
-    assert listed(f"?article__id__exact={Article.objects.get(slug='other').id}") == {other}
+    assert listed(f"?article__id__exact={Article.objects.get(slug='other').id}&queue=all") == {other}
+    assert listed("") == {typo, fact}  # the queue opens on open items
+    assert listed("?queue=resolved") == {other} and listed("?status__exact=rejected") == {other}
 
 
 def test_people_who_are_not_editors_cannot_open_the_queue(client: Client, article: str) -> None:
@@ -170,6 +172,22 @@ def test_editor_rejects_marks_duplicate_and_assigns_from_the_detail_page(
     assert "This field is required." in html and Suggestion.objects.get(id=first).status == "assigned"
 
 
+def test_each_review_form_posts_to_its_own_admin_view(browser: Client, article: str, client: Client) -> None:
+    """The review page's forms post to one view per action; a reader cannot use them."""
+    item = report(article, "Jon Smith", "John Smith")
+    html = page(browser.get(f"{QUEUE}{item}/change/"))
+    for action in ("accept", "reject", "duplicate", "assign"):
+        if action != "duplicate":  # offered only when the article has another suggestion
+            assert f'action="{QUEUE}{item}/{action}/"' in html
+    assert browser.get(f"{QUEUE}{item}/reject/").status_code == 302  # nothing happens on a GET
+    response = browser.post(f"{QUEUE}{item}/reject/", {"reason": "House style.", "reply": ""}, follow=True)
+    assert "Rejected." in messages_of(response)
+    assert Suggestion.objects.get(id=item).status == "rejected"
+    reader = get_user_model().objects.create_user("reader", password="x", is_staff=True)
+    client.force_login(reader)
+    assert client.post(f"{QUEUE}{item}/assign/", {"editor": "desk"}).status_code == 403
+
+
 # --- Bulk actions ------------------------------------------------------------------------------------
 
 
@@ -178,7 +196,7 @@ def test_bulk_assign_to_me(browser: Client, desk: Any, article: str) -> None:
     closed = report(article, "Tuesday", "Monday")
     Suggestion.objects.filter(id=closed).update(status="rejected")
     response = browser.post(
-        QUEUE, {"action": "assign_to_me", "_selected_action": [*items, closed], "index": 0}, follow=True
+        QUEUE + "?queue=all", {"action": "assign_to_me", "_selected_action": [*items, closed], "index": 0}, follow=True
     )
     assert "2 suggestions assigned to you. 1 skipped" in " ".join(messages_of(response))
     assert set(Suggestion.objects.filter(assignee=desk).values_list("status", flat=True)) == {"assigned"}
@@ -245,7 +263,7 @@ def test_article_log_lists_every_event_with_links_to_diffs(browser: Client, desk
     assert browser.get(f"/admin/corrections/article/{article_id}/diff/?from=1&to=99").status_code == 302
     latest = page(browser.get(f"/admin/corrections/article/{article_id}/diff/"))
     assert "version 1 → 4" in latest  # the text version before the latest, not the event just before it
-    assert browser.get("/admin/corrections/article/add/").status_code == 403
+    assert 'id="publish-form"' in page(browser.get("/admin/corrections/article/add/"))  # publishing, via the service
     assert browser.get(f"/admin/corrections/article/{article_id}/delete/").status_code == 403
 
 
@@ -273,3 +291,54 @@ def test_event_log_search_finds_an_articles_stream(browser: Client, publish: Any
     article_id = Article.objects.get(slug=article).id
     response = browser.get(f"/admin/corrections/event/?q={article_id}")
     assert [str(e.stream_id) for e in response.context["cl"].result_list] == [str(article_id)]
+
+
+def test_the_review_page_shows_what_revisions_did_and_closes_a_fixed_item_in_one_click(
+    browser: Client, desk: Any, article: str
+) -> None:
+    """A passage the editors already fixed shows as edited with its diff, and one click closes the report."""
+    item = report(article, "Jon Smith", "John Smith")
+    fixed = Article.objects.get(slug=article).body.replace("Jon Smith", "John Smith")
+    article_revise(slug=article, expected_version=version_of(article), body=fixed, meta=actor_meta(desk))
+    html = page(browser.get(f"{QUEUE}{item}/change/"))
+    assert 'id="anchor-state">Edited · <strong>probably resolved</strong>' in html
+    assert "<del>Jon</del><ins>John</ins>" in html and 'id="close-resolved-form"' in html
+    assert "The passage: edited, probably resolved" in html
+    corrections = Event.objects.filter(type="CorrectionIssued").count()
+    response = browser.post(
+        f"{QUEUE}{item}/close_resolved/", {"expected_version": version_of(article), "reply": "Thanks!"}, follow=True
+    )
+    assert "Closed: a revision had already made the reader's fix." in messages_of(response)
+    assert Suggestion.objects.get(id=item).status == "accepted"
+    assert Event.objects.filter(type="CorrectionIssued").count() == corrections
+
+
+def test_the_queue_filters_by_what_happened_to_the_passage(browser: Client, desk: Any, article: str) -> None:
+    """Editors can list only the reports whose passage was edited, deleted or is probably resolved."""
+    kept = report(article, "harbour bridge", "harbor bridge")
+    fixed = report(article, "Jon Smith", "John Smith")
+    gone = report(article, "since 2019", "since 2018")
+    body = Article.objects.get(slug=article).body.replace("Jon Smith", "John Smith")
+    body = body.replace("\n\nResidents have campaigned for a new bridge since 2019.", "")
+    article_revise(slug=article, expected_version=version_of(article), body=body, meta=actor_meta(desk))
+
+    def listed(query: str) -> set[str]:
+        return {str(row.pk) for row in browser.get(QUEUE + query).context["cl"].result_list}
+
+    assert listed("?anchor_state__exact=intact") == {kept}
+    assert listed("?anchor_state__exact=edited") == {fixed}
+    assert listed("?anchor_state__exact=deleted") == {gone}
+    assert listed("?probably_resolved__exact=1") == {fixed}
+
+
+def test_bulk_close_of_items_a_revision_already_fixed(browser: Client, desk: Any, article: str) -> None:
+    """The bulk action closes the probably-resolved items among those selected and leaves the others open."""
+    fixed = report(article, "Jon Smith", "John Smith")
+    other = report(article, "harbour bridge", "harbor bridge")
+    body = Article.objects.get(slug=article).body.replace("Jon Smith", "John Smith")
+    article_revise(slug=article, expected_version=version_of(article), body=body, meta=actor_meta(desk))
+    response = browser.post(
+        QUEUE, {"action": "close_probably_resolved", "_selected_action": [fixed, other]}, follow=True
+    )
+    assert "1 suggestion closed as already fixed. 1 skipped" in " ".join(messages_of(response))
+    assert Suggestion.objects.get(id=fixed).status == "accepted" and Suggestion.objects.get(id=other).status == "new"

@@ -271,15 +271,22 @@ def test_accept_reanchors_the_selection_in_the_current_text(editor_api: APIClien
     assert body(article).startswith("UPDATED: The council") and "The mayor, John Smith, said" in body(article)
 
 
-def test_an_accepted_correction_makes_overlapping_reports_outdated(editor_api: APIClient, article: str) -> None:
-    """After one report is accepted, another one on the same words is outdated and cannot be accepted too."""
+def test_an_accepted_correction_marks_overlapping_reports_edited(editor_api: APIClient, article: str) -> None:
+    """After one report is accepted, another one on the same words is edited and needs an explicit replacement."""
     winner = report(article, "Jon Smith", "John Smith")
     loser = report(article, "Jon Smith", "Jonny Smith")
     response = editor_api.post(url(winner, "accept"), {"expected_version": version_of(article)}, format="json")
     assert response.status_code == 200
-    assert editor_api.get(url(loser)).json()["outdated"] is True
+    item = editor_api.get(url(loser)).json()
+    assert (item["anchor_state"], item["outdated"], item["exact"], item["quote"]) == (
+        "edited",
+        False,
+        "John Smith",
+        "Jon Smith",
+    )
     response = editor_api.post(url(loser, "accept"), {"expected_version": version_of(article)}, format="json")
     assert response.status_code == 422
+    assert "changed since" in response.json()["detail"]
 
 
 def test_a_resolved_item_cannot_be_accepted_rejected_or_reassigned(
@@ -421,3 +428,51 @@ def test_the_public_event_log_does_not_show_the_desks_reasons_or_assignees(
     assert shown["SuggestionAccepted"] == {"suggestion_id": first}
     assert shown["SuggestionRejected"] == {"suggestion_id": second}
     assert editor.username not in str(log) and "confused" not in str(log)
+
+
+def test_a_probably_resolved_item_is_closed_with_one_accept(editor_api: APIClient, article: str) -> None:
+    """When a revision made the reader's fix, one accept closes the item without another correction."""
+    item = report(article, "Jon Smith", "John Smith")
+    article_revise(
+        slug=article,
+        expected_version=version_of(article),
+        body=body(article).replace("Jon Smith", "John Smith"),
+        meta=actor_meta(kind="system"),
+    )
+    listed = editor_api.get("/api/v1/review/suggestions/", {"anchor_state": "edited"}).json()["results"]
+    assert [(i["id"], i["probably_resolved"], i["exact"]) for i in listed] == [(item, True, "John Smith")]
+    assert editor_api.get("/api/v1/review/suggestions/", {"anchor_state": "intact"}).json()["results"] == []
+    corrections = Event.objects.filter(type="CorrectionIssued").count()
+    response = editor_api.post(url(item, "accept"), {"expected_version": version_of(article)}, format="json")
+    assert response.status_code == 200, response.content
+    assert editor_api.get(url(item)).json()["status"] == "accepted"
+    assert Event.objects.filter(type="CorrectionIssued").count() == corrections
+
+
+def test_the_review_api_shows_where_a_report_went_and_why(editor_api: APIClient, article: str) -> None:
+    """A report moves with its text; its history shows the re-anchoring event and the quote's diff when edited."""
+    item = report(article, "work would take two years", "work would take three years")
+    article_revise(
+        slug=article,
+        expected_version=version_of(article),
+        body="Breaking news.\n\n" + body(article),
+        meta=actor_meta(kind="system"),
+    )
+    moved = editor_api.get(url(item)).json()
+    assert (moved["anchor_state"], moved["exact"]) == ("intact", "work would take two years")
+    assert body(article)[moved["start"] : moved["end"]] == "work would take two years"
+    article_revise(
+        slug=article,
+        expected_version=version_of(article),
+        body=body(article).replace("take two years", "take about two years"),
+        meta=actor_meta(kind="system"),
+    )
+    edited = editor_api.get(url(item)).json()
+    assert (edited["anchor_state"], edited["exact"], edited["probably_resolved"]) == (
+        "edited",
+        "work would take about two years",
+        False,
+    )
+    assert {"op": "insert", "text": "about "} in edited["quote_diff"]
+    reanchored = [e for e in edited["history"] if e["type"] == "SuggestionReanchored"]
+    assert [e["data"]["state"] for e in reanchored] == ["intact", "edited"]

@@ -33,7 +33,9 @@ def assert_nothing_lost(winner: str, loser: str, seen: int) -> None:
     versions = list(
         Event.objects.filter(stream_id=Article.objects.get(slug="race").id).values_list("version", flat=True)
     )
-    assert versions == list(range(1, seen + 3)), "gapless: the winner's two events and nothing else"
+    # The winner's acceptance and correction, and the loser's passage re-anchored (it was edited under it).
+    assert versions == list(range(1, seen + 4)), "gapless: the winner's three events and nothing else"
+    assert Event.objects.filter(type="SuggestionReanchored", data__suggestion_id=loser).count() == 1
     assert store.verify()[1] is None
     assert Suggestion.objects.get(id=winner).status == "accepted"
     assert Suggestion.objects.get(id=loser).status == "new", "the loser's suggestion is still in the queue"
@@ -55,7 +57,7 @@ def test_two_editors_accepting_overlapping_suggestions_exactly_one_wins(live_db:
     wins = [i for i, r in enumerate(results) if not isinstance(r, Exception)]
     conflicts = [r for r in results if isinstance(r, StaleVersion)]
     assert len(wins) == 1 and len(conflicts) == 1, results
-    assert conflicts[0].details["current_version"] == seen + 2
+    assert conflicts[0].details["current_version"] == seen + 3
     winner, loser = (first, second) if wins == [0] else (second, first)
     assert_nothing_lost(winner, loser, seen)
 
@@ -80,6 +82,6 @@ def test_two_editors_accepting_over_http_one_gets_409(live_db: Any) -> None:
     codes = sorted(response.status_code for response in results)
     assert codes == [200, 409], [getattr(r, "content", r) for r in results]
     conflict = next(r for r in results if r.status_code == 409).json()
-    assert conflict["error"] == "stale_version" and conflict["current_version"] == seen + 2
+    assert conflict["error"] == "stale_version" and conflict["current_version"] == seen + 3
     winner = first if results[0].status_code == 200 else second
     assert_nothing_lost(winner, second if winner == first else first, seen)

@@ -83,6 +83,27 @@ def test_ambiguous_text_without_context_is_422(api: Any, article: str) -> None:
     assert response.json()["occurrences"] == 2
 
 
+def test_a_selection_with_other_quote_marks_and_dashes_is_found(api: Any, publish: Any) -> None:
+    """The page showed curly quotes and a dash; the reader's browser sent straight ones: the report is taken."""
+    slug = publish(slug="quotes", body="The mayor said: “We’ll rebuild it — in two years.” Nobody believed him.")
+    response = suggest(api, slug, exact='"We\'ll rebuild it - in two years."', suggestion="We will rebuild it.")
+    assert response.status_code == 201, response.json()
+    item = Suggestion.objects.get(id=response.json()["id"])
+    assert (item.exact, item.current_exact, item.anchor_state) == ("“We’ll rebuild it — in two years.”",) * 2 + (
+        "intact",
+    )
+
+
+def test_a_missing_selection_is_explained_to_the_reader(api: Any, article: str) -> None:
+    """Text that is not in the article is a 422 with a sentence the reader understands, and nothing is written."""
+    before = Event.objects.count()
+    response = suggest(api, article, exact="a bridge too far")
+    assert response.status_code == 422
+    assert response.json()["error"] == "selection_not_found"
+    assert "select it again" in response.json()["detail"]
+    assert Event.objects.count() == before
+
+
 def test_context_picks_the_right_occurrence(api: Any, article: str) -> None:
     """The words around the selection decide which of two occurrences the reader meant."""
     response = suggest(api, article, exact="bridge", prefix="campaigned for a new ", suggestion="crossing")
@@ -136,15 +157,30 @@ def test_open_suggestions_follow_revisions(api: Any, article: str) -> None:
 
 
 def test_suggestion_is_outdated_when_its_text_is_gone(api: Any, article: str) -> None:
-    """When a revision removes the selected text, editors see the suggestion as outdated."""
+    """When a revision removes the selected passage, editors see the suggestion as outdated."""
     item_id = suggest(api, article, exact="Jon Smith").json()["id"]
-    revise(article, ARTICLE_BODY.replace("Jon Smith", "John Smith"))
-    assert Suggestion.objects.get(id=item_id).outdated
+    sentence = "The mayor, Jon Smith, said the work would take two years and cost £12 million.\n\n"
+    revise(article, ARTICLE_BODY.replace(sentence, ""))
+    item = Suggestion.objects.get(id=item_id)
+    assert (item.outdated, item.anchor_state) == (True, "deleted")
     # A reader who still saw version 1 can report it: it is recorded, but as outdated.
     late = suggest(api, article, exact="Jon Smith", version=1, suggestion="J. Smith")
     assert late.status_code == 201
     assert Suggestion.objects.get(id=late.json()["id"]).outdated
     assert api.get(f"/api/v1/suggestions/{late.json()['token']}/").json()["outdated"] is True
+
+
+def test_a_suggestion_whose_words_were_fixed_is_edited_and_probably_resolved(api: Any, article: str) -> None:
+    """When editors make the reader's very fix, the item is edited and probably resolved, not outdated."""
+    item_id = suggest(api, article, exact="Jon Smith").json()["id"]
+    revise(article, ARTICLE_BODY.replace("Jon Smith", "John Smith"))
+    item = Suggestion.objects.get(id=item_id)
+    assert (item.anchor_state, item.probably_resolved, item.outdated) == ("edited", True, False)
+    assert ARTICLE_BODY.replace("Jon Smith", "John Smith")[item.start : item.end] == item.current_exact == "John Smith"
+    # A reader who still saw version 1 is followed to the same words; their fix differs, so it is not resolved.
+    late = suggest(api, article, exact="Jon Smith", version=1, suggestion="J. Smith").json()
+    late_item = Suggestion.objects.get(id=late["id"])
+    assert (late_item.anchor_state, late_item.probably_resolved, late_item.start) == ("edited", False, item.start)
 
 
 def test_duplicates_become_one_item_with_a_reporter_count(api: Any, article: str) -> None:
@@ -362,7 +398,7 @@ def test_article_page_includes_the_widget(client: Any, article: str) -> None:
 
 
 def test_rebuild_reproduces_the_queue(api: Any, article: str) -> None:
-    """Replaying the log rebuilds the suggestion queue exactly: counts, re-anchored offsets, outdated flags."""
+    """Replaying the log rebuilds the suggestion queue exactly: counts, re-anchored offsets, anchor states."""
     from django.core.management import call_command
     from django.forms.models import model_to_dict
 
@@ -379,11 +415,11 @@ def test_rebuild_reproduces_the_queue(api: Any, article: str) -> None:
         )
 
     before = rows()
-    assert [(row["reporter_count"], row["outdated"]) for row in before] == [
-        (2, False),
-        (1, False),
-        (1, False),
-        (1, True),
+    assert [(row["reporter_count"], row["outdated"], row["anchor_state"]) for row in before] == [
+        (2, False, "intact"),
+        (1, False, "intact"),
+        (1, False, "intact"),
+        (1, False, "edited"),  # "since 2019" became "for years" in place
     ]
     call_command("rebuild_projections", "--no-progress")
     assert rows() == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -13,8 +14,10 @@ from rest_framework.views import APIView
 from .. import selectors, services
 from ..domain.commands import ChangeRequest
 from ..models import Event
+from ..selectors.sources import article_by_url
+from ..services.meta import request_meta
 from . import serializers as s
-from .common import meta_of, validated
+from .common import validated
 from .permissions import IsEditor
 
 ERRORS = {
@@ -36,9 +39,23 @@ class ArticleListCreate(generics.ListAPIView):
     serializer_class = s.ArticleSerializer
 
     def get_queryset(self) -> Any:
+        url = self.request.query_params.get("url")
+        if url is not None:
+            # The widget on the newsroom's own page finds its article by the page's canonical URL.
+            return article_by_url(url).prefetch_related("notes")
         return selectors.article_list()
 
-    def get_permissions(self) -> list[Any]:
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "url", str, description="A page's address on the newsroom's site: lists the article tracked there."
+            )
+        ]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_permissions(self) -> Sequence[Any]:
         return [IsEditor()] if self.request.method == "POST" else super().get_permissions()
 
     @extend_schema(
@@ -54,7 +71,7 @@ class ArticleListCreate(generics.ListAPIView):
     )
     def post(self, request: Request) -> Response:
         data = validated(s.ArticleCreateSerializer, request)
-        recorded = services.article_publish(**data, meta=meta_of(request))
+        recorded = services.article_publish(**data, meta=request_meta(request))
         return Response(
             {"id": recorded.stream_id, "slug": data["slug"], "version": recorded.version},
             status=status.HTTP_201_CREATED,
@@ -75,7 +92,7 @@ class RevisionCreate(APIView):
     def post(self, request: Request, slug: str) -> Response:
         """Revise the title or body; a revision without a note shows in history as unannounced."""
         data = validated(s.RevisionSerializer, request)
-        recorded = services.article_revise(slug=slug, meta=meta_of(request), **data)
+        recorded = services.article_revise(slug=slug, meta=request_meta(request), **data)
         return Response({"version": recorded.version}, status=status.HTTP_201_CREATED)
 
 
@@ -102,7 +119,7 @@ class CorrectionCreate(APIView):
         """Issue a correction, clarification, update or editor's note, optionally changing the text."""
         data = validated(s.CorrectionSerializer, request)
         changes = [ChangeRequest(**change) for change in data.pop("changes")]
-        recorded = services.correction_issue(slug=slug, changes=changes, meta=meta_of(request), **data)
+        recorded = services.correction_issue(slug=slug, changes=changes, meta=request_meta(request), **data)
         return Response({"version": recorded.version}, status=status.HTTP_201_CREATED)
 
 
@@ -113,7 +130,7 @@ class RetractionCreate(APIView):
     def post(self, request: Request, slug: str) -> Response:
         """Retract the article, with a public note saying why."""
         data = validated(s.RetractionSerializer, request)
-        recorded = services.article_retract(slug=slug, meta=meta_of(request), **data)
+        recorded = services.article_retract(slug=slug, meta=request_meta(request), **data)
         return Response({"version": recorded.version}, status=status.HTTP_201_CREATED)
 
 

@@ -9,37 +9,23 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from ..domain import comments as domain
 from ..models import Comment
 from ..selectors import comments as selectors
 from ..services import comments as comment_services
-from .common import meta_of, request_id, validated
+from ..services.meta import request_meta
+from ..throttles import CommentFlagThrottle, CommentThrottle
+from .common import validated
 from .permissions import IsEditor
 from .serializers import ErrorSerializer, HoneypotSerializer
-
-# --- Throttles ---------------------------------------------------------------------
-
-
-class CommentThrottle(AnonRateThrottle):
-    """Anonymous comment posts, per client, at the rate of ``COMMENT_RATE`` (logged-in users are not throttled)."""
-
-    scope = "comments"
-
-
-class CommentFlagThrottle(CommentThrottle):
-    """Anonymous flags: the same rate as posts, counted apart from them."""
-
-    cache_format = "throttle_%(scope)s_flag_%(ident)s"
-
 
 # --- Serializers -------------------------------------------------------------------
 
 
 class ReplySerializer(serializers.ModelSerializer):
-    parent = serializers.UUIDField(source="parent_id", help_text="The comment this reply answers.")
+    parent = serializers.UUIDField(source="parent_id", help_text="The comment this reply answers.")  # type: ignore[assignment]  # shadows a DRF attribute
     in_reply_to = serializers.CharField(
         allow_null=True,
         read_only=True,
@@ -74,7 +60,7 @@ class CommentCreateSerializer(HoneypotSerializer):
         allow_blank=True,
         help_text="Optional, never shown: used only to tell you about replies.",
     )
-    parent = serializers.UUIDField(required=False, allow_null=True, default=None, help_text="Reply to this comment.")
+    parent = serializers.UUIDField(required=False, allow_null=True, default=None, help_text="Reply to this comment.")  # type: ignore[assignment]  # shadows a DRF attribute
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         user = self.context["request"].user
@@ -84,7 +70,7 @@ class CommentCreateSerializer(HoneypotSerializer):
 
 
 class CommentPostedSerializer(serializers.ModelSerializer):
-    parent = serializers.UUIDField(source="parent_id", allow_null=True)
+    parent = serializers.UUIDField(source="parent_id", allow_null=True)  # type: ignore[assignment]  # shadows a DRF attribute
     detail = serializers.SerializerMethodField()
 
     class Meta:
@@ -113,11 +99,13 @@ class FlaggedSerializer(serializers.Serializer):
 
 
 class ReviewCommentSerializer(serializers.ModelSerializer):
-    article = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    article: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     flag_reasons = serializers.SerializerMethodField(help_text="What readers said since the last approval.")
-    parent = serializers.UUIDField(source="parent_id", allow_null=True)
+    parent = serializers.UUIDField(source="parent_id", allow_null=True)  # type: ignore[assignment]  # shadows a DRF attribute
     thread = serializers.UUIDField(source="thread_id", allow_null=True, help_text="The top-level comment, if a reply.")
-    author_user = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    author_user: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Comment
@@ -219,9 +207,9 @@ class ArticleComments(generics.ListAPIView):
             email=data["email"],
             parent_id=str(data["parent"]) if data["parent"] else None,
             user=request.user,
-            meta=comment_services.comment_meta(request.user, request_id=request_id(request)),
+            meta=request_meta(request, kind=comment_services.commenter_kind(request.user)),
         )
-        comment = selectors.comment_get(recorded.event.comment_id)  # type: ignore[attr-defined]
+        comment = selectors.comment_get(recorded.event_as(domain.CommentPosted).comment_id)
         return Response(CommentPostedSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
@@ -238,7 +226,7 @@ class CommentFlag(APIView):
         recorded = comment_services.comment_flag(
             comment_id=comment_id,
             reason=data["reason"],
-            meta=comment_services.comment_meta(request.user, request_id=request_id(request)),
+            meta=request_meta(request, kind=comment_services.commenter_kind(request.user)),
         )
         detail = "Thank you; an editor will look at this comment."
         return Response({"version": recorded.version, "detail": detail}, status=status.HTTP_201_CREATED)
@@ -291,7 +279,7 @@ class ReviewCommentApprove(APIView):
     )
     def post(self, request: Request, comment_id: str) -> Response:
         """Show a pending comment, or keep a flagged one (its flags count as reviewed)."""
-        comment_services.comment_approve(comment_id=comment_id, meta=meta_of(request))
+        comment_services.comment_approve(comment_id=comment_id, meta=request_meta(request))
         return Response(ReviewCommentSerializer(selectors.comment_get(comment_id)).data)
 
 
@@ -308,7 +296,7 @@ class ReviewCommentHide(APIView):
         comment_services.comment_hide(
             comment_id=comment_id,
             reason=data["reason"],
-            meta=meta_of(request),
+            meta=request_meta(request),
         )
         return Response(ReviewCommentSerializer(selectors.comment_get(comment_id)).data)
 
@@ -328,7 +316,7 @@ class ArticleModeration(APIView):
     def post(self, request: Request, slug: str) -> Response:
         """Choose pre- or post-moderation of comments on this article, or go back to the site default."""
         data = validated(ModerationSerializer, request)
-        comment_services.article_set_moderation(slug=slug, mode=data["mode"], meta=meta_of(request))
+        comment_services.article_set_moderation(slug=slug, mode=data["mode"], meta=request_meta(request))
         return Response(_moderation_state(slug))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
@@ -14,8 +15,11 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from ..domain import errors
 from .parsers import RequestTooLarge
 
+logger = logging.getLogger("newsdesk.conflict")
+
 STATUS_FOR: list[tuple[type[errors.DomainError], int]] = [
     (errors.NotFound, status.HTTP_404_NOT_FOUND),
+    (errors.Unauthenticated, status.HTTP_401_UNAUTHORIZED),
     (errors.Conflict, status.HTTP_409_CONFLICT),
     (errors.InvalidCommand, status.HTTP_422_UNPROCESSABLE_ENTITY),
     (errors.DomainError, status.HTTP_400_BAD_REQUEST),
@@ -28,6 +32,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = RequestTooLarge()
     if isinstance(exc, errors.DomainError):
         code = next(code for kind, code in STATUS_FOR if isinstance(exc, kind))
+        if code == status.HTTP_409_CONFLICT:
+            request = context.get("request")
+            logger.info(
+                "Conflict: %s",
+                exc.message,
+                extra={
+                    "error": exc.code,
+                    "path": getattr(request, "path", ""),
+                    "request_id": getattr(request, "request_id", ""),
+                    **{key: value for key, value in exc.details.items() if isinstance(value, int | str)},
+                },
+            )
         return Response({"error": exc.code, "detail": exc.message, **exc.details}, status=code)
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -35,7 +51,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, ValidationError):
         response.data = {"error": "invalid", "detail": _summary(response.data), "fields": response.data}
     elif isinstance(response.data, dict) and "detail" in response.data:
-        response.data["error"] = getattr(exc.detail, "code", None) or getattr(exc, "default_code", "error")
+        response.data["error"] = getattr(getattr(exc, "detail", None), "code", None) or getattr(
+            exc, "default_code", "error"
+        )
     return response
 
 

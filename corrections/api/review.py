@@ -10,6 +10,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
@@ -21,7 +22,8 @@ from ..models import Event, Suggestion
 from ..selectors import metrics as metrics_selectors
 from ..selectors import review as selectors
 from ..services import review as services
-from .common import meta_of, validated
+from ..services.meta import request_meta
+from .common import validated
 from .permissions import IsEditor
 from .serializers import NOTE_MAX, ConflictSerializer, DiffOpSerializer, ErrorSerializer
 
@@ -41,6 +43,27 @@ class SuggestionSerializer(serializers.ModelSerializer):
     assignee = serializers.CharField(source="assignee.username", allow_null=True, read_only=True, default=None)
     duplicate_of = serializers.UUIDField(source="duplicate_of_id", allow_null=True, read_only=True)
     url = serializers.SerializerMethodField()
+    exact = serializers.CharField(
+        source="current_exact",
+        read_only=True,
+        help_text="The passage as it stands in the current text, between start and end (empty once deleted).",
+    )
+    quote = serializers.CharField(
+        source="exact", read_only=True, help_text="The reader's selection, as it stood in against_version."
+    )
+    start = serializers.IntegerField(read_only=True, help_text="Where the passage starts in the current text.")
+    end = serializers.IntegerField(read_only=True, help_text="Where the passage ends in the current text.")
+    prefix = serializers.CharField(read_only=True, help_text="Text just before the passage, in the current text.")
+    suffix = serializers.CharField(read_only=True, help_text="Text just after the passage, in the current text.")
+    anchor_state = serializers.ChoiceField(
+        choices=[state for state, _ in Suggestion.ANCHOR_STATES],
+        read_only=True,
+        help_text="What revisions did to the passage: intact (perhaps moved), edited, or deleted (outdated).",
+    )
+    probably_resolved = serializers.BooleanField(
+        read_only=True, help_text="Edited, and the reader's proposed text now stands there: close it in one step."
+    )
+    outdated = serializers.BooleanField(read_only=True, help_text="True exactly when anchor_state is deleted.")
 
     class Meta:
         model = Suggestion
@@ -58,6 +81,9 @@ class SuggestionSerializer(serializers.ModelSerializer):
             "suffix",
             "start",
             "end",
+            "anchor_state",
+            "probably_resolved",
+            "quote",
             "against_version",
             "suggestion",
             "comment",
@@ -70,7 +96,7 @@ class SuggestionSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, item: Suggestion) -> str:
-        return f"/api/v1/review/suggestions/{item.id}/"
+        return reverse("api:review-suggestion", args=[item.id])
 
 
 class SelectionContextSerializer(serializers.Serializer):
@@ -105,14 +131,19 @@ class HistoryEventSerializer(serializers.ModelSerializer):
 
 
 class SuggestionDetailSerializer(SuggestionSerializer):
-    context = SelectionContextSerializer(
+    context = SelectionContextSerializer(  # type: ignore[assignment]  # shadows a DRF attribute
         allow_null=True, read_only=True, help_text="Null when the selection is no longer in the text."
     )
     related = RelatedSerializer(many=True, read_only=True, help_text="Items overlapping this one, and its duplicates.")
     history = HistoryEventSerializer(many=True, read_only=True, help_text="Every event about this item.")
+    quote_diff = DiffOpSerializer(
+        many=True,
+        read_only=True,
+        help_text="Word diff from the reader's selection to the passage now; empty unless anchor_state is edited.",
+    )
 
     class Meta(SuggestionSerializer.Meta):
-        fields = [*SuggestionSerializer.Meta.fields, "context", "related", "history"]
+        fields = [*SuggestionSerializer.Meta.fields, "context", "related", "history", "quote_diff"]
 
     def to_representation(self, review: selectors.ReviewItem) -> dict[str, Any]:
         data = super().to_representation(review.item)
@@ -120,6 +151,7 @@ class SuggestionDetailSerializer(SuggestionSerializer):
         data["context"] = SelectionContextSerializer(review.context).data if review.context else None
         data["related"] = RelatedSerializer(review.related, many=True).data
         data["history"] = HistoryEventSerializer(review.history, many=True).data
+        data["quote_diff"] = DiffOpSerializer(review.quote_diff, many=True).data
         return data
 
 
@@ -170,7 +202,7 @@ class ReviewResultSerializer(serializers.Serializer):
 
 
 class BucketSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # shadows a DRF attribute
     count = serializers.IntegerField()
 
 
@@ -232,7 +264,11 @@ class SuggestionFilter(django_filters.FilterSet):
         method="filter_assignee", help_text="An editor's username or id, `me`, or `none` for unassigned items."
     )
     open = django_filters.BooleanFilter(method="filter_open", help_text="true: new or assigned items only.")
-    outdated = django_filters.BooleanFilter()
+    outdated = django_filters.BooleanFilter(help_text="true: the passage is gone (anchor_state deleted).")
+    anchor_state = django_filters.MultipleChoiceFilter(
+        choices=Suggestion.ANCHOR_STATES, help_text="intact, edited or deleted; repeat for several."
+    )
+    probably_resolved = django_filters.BooleanFilter(help_text="true: the reader's fix now stands in the text.")
     ordering = django_filters.OrderingFilter(
         fields=["received_at", "resolved_at", "priority", "reporter_count", "status", "category"],
         help_text="Prefix with - for descending, e.g. -reporter_count. Default: -priority,received_at.",
@@ -240,7 +276,7 @@ class SuggestionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Suggestion
-        fields = ["status", "category", "article", "assignee", "open", "outdated"]
+        fields = ["status", "category", "article", "assignee", "open", "outdated", "anchor_state", "probably_resolved"]
 
     def filter_assignee(self, queryset: QuerySet[Suggestion], name: str, value: str) -> QuerySet[Suggestion]:
         if value == "none":
@@ -328,7 +364,7 @@ class SuggestionAccept(APIView):
     def post(self, request: Request, suggestion_id: str) -> Response:
         """Accept: the change goes into the article as a correction, in one transaction with the acceptance."""
         data = validated(AcceptSerializer, request)
-        services.suggestion_accept(suggestion_id=suggestion_id, meta=meta_of(request), **data)
+        services.suggestion_accept(suggestion_id=suggestion_id, meta=request_meta(request), **data)
         return _result(suggestion_id)
 
 
@@ -339,7 +375,7 @@ class SuggestionReject(APIView):
     def post(self, request: Request, suggestion_id: str) -> Response:
         """Reject with a reason for the desk and an optional reply to the reader."""
         data = validated(RejectSerializer, request)
-        services.suggestion_reject(suggestion_id=suggestion_id, meta=meta_of(request), **data)
+        services.suggestion_reject(suggestion_id=suggestion_id, meta=request_meta(request), **data)
         return _result(suggestion_id)
 
 
@@ -350,7 +386,7 @@ class SuggestionDuplicate(APIView):
     def post(self, request: Request, suggestion_id: str) -> Response:
         """Close as a duplicate of another item on the same article; its readers count towards that one."""
         data = validated(DuplicateSerializer, request)
-        services.suggestion_mark_duplicate(suggestion_id=suggestion_id, of=data["of"], meta=meta_of(request))
+        services.suggestion_mark_duplicate(suggestion_id=suggestion_id, of=data["of"], meta=request_meta(request))
         return _result(suggestion_id)
 
 
@@ -361,7 +397,7 @@ class SuggestionAssign(APIView):
     def post(self, request: Request, suggestion_id: str) -> Response:
         """Assign to an editor (by username or id)."""
         data = validated(AssignSerializer, request)
-        services.suggestion_assign(suggestion_id=suggestion_id, editor=data["editor"], meta=meta_of(request))
+        services.suggestion_assign(suggestion_id=suggestion_id, editor=data["editor"], meta=request_meta(request))
         return _result(suggestion_id)
 
 

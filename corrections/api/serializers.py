@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from ..domain.events import CORRECTION_KINDS
@@ -86,7 +87,7 @@ class ArticleSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, article: Article) -> str:
-        return f"/articles/{article.slug}/"
+        return reverse("corrections:article", args=[article.slug])
 
 
 class RevisionSerializer(serializers.Serializer):
@@ -128,7 +129,7 @@ class RetractionSerializer(serializers.Serializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    data = serializers.SerializerMethodField()
+    data = serializers.SerializerMethodField()  # type: ignore[assignment]  # shadows a DRF attribute
     meta = serializers.SerializerMethodField()
 
     class Meta:

@@ -9,25 +9,15 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from .. import services
 from ..domain import suggestions as domain
 from ..models import Suggestion
 from ..selectors import suggestions as selectors
 from ..services import suggestions as suggestion_services
+from ..services.meta import request_meta
+from ..throttles import SuggestionThrottle
 from .serializers import ErrorSerializer, HoneypotSerializer
-
-
-class SuggestionThrottle(ScopedRateThrottle):
-    """Submissions per client (IP address, or user when logged in) at the rate of ``SUGGESTION_RATE``."""
-
-    def get_rate(self) -> str | None:
-        # Read at request time, not at import time, so that a changed setting applies at once.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
 
 # --- Serializers -------------------------------------------------------------------
 
@@ -46,7 +36,11 @@ def _text(max_length: int, help_text: str, *, trim: bool = True) -> serializers.
 class SuggestionCreateSerializer(HoneypotSerializer):
     exact = serializers.CharField(
         max_length=domain.MAX_EXACT,
-        help_text="The text the reader selected (W3C TextQuoteSelector `exact`).",
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="The text the reader selected (W3C TextQuoteSelector `exact`). Leave it out for a request about "
+        "the whole article or something it left out (“write to us”): then `comment` says what is wrong.",
     )
     prefix = _text(domain.MAX_CONTEXT, "Text just before the selection (about 32 characters).", trim=False)
     suffix = _text(domain.MAX_CONTEXT, "Text just after the selection (about 32 characters).", trim=False)
@@ -103,6 +97,7 @@ class SuggestionStatusSerializer(serializers.Serializer):
     reply = serializers.CharField(help_text="The editor's public reply; empty until there is one.")
     exact = serializers.CharField(help_text="The text the reader selected.")
     suggestion = serializers.CharField(help_text="The proposed fix.")
+    comment = serializers.CharField(help_text="What the reader wrote to the editors.")
     category = serializers.ChoiceField(choices=Suggestion.CATEGORIES)
     outdated = serializers.BooleanField(help_text="The selected text has since changed in the article.")
     received_at = serializers.DateTimeField()
@@ -152,7 +147,16 @@ class ArticleSuggestions(APIView):
                     "category": "typo",
                 },
                 request_only=True,
-            )
+            ),
+            OpenApiExample(
+                "Write to us (no selection)",
+                value={
+                    "comment": "The article does not say that the council vote was 7 to 6.",
+                    "category": "clarification",
+                    "email": "reader@example.org",
+                },
+                request_only=True,
+            ),
         ],
     )
     def post(self, request: Request, slug: str) -> Response:
@@ -161,7 +165,7 @@ class ArticleSuggestions(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("website")
-        meta = services.actor_meta(kind="reader", request_id=request.headers.get("X-Request-ID", ""))
+        meta = request_meta(request, kind="reader", anonymous=True)
         submitted = suggestion_services.suggestion_submit(slug=slug, meta=meta, **data)
         detail = (
             "Thank you. Others reported the same thing; your report has been added to theirs."

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from django.urls import path
+from django.views.i18n import JSONCatalog
 
-from . import articles, comments, review, suggestions
+from . import articles, comments, review, sources, suggestions
 
 app_name = "api"
 
 urlpatterns = [
+    # The widget's strings in the reader's language (Accept-Language), as JSON: under /api/ for CORS.
+    path("i18n/", JSONCatalog.as_view(packages=["corrections"], domain="djangojs"), name="widget-catalog"),
     path("articles/", articles.ArticleListCreate.as_view(), name="article-list"),
     path("articles/<slug:slug>/", articles.ArticleDetail.as_view(), name="article-detail"),
     path("articles/<slug:slug>/revisions/", articles.RevisionCreate.as_view(), name="article-revisions"),
@@ -57,4 +60,21 @@ urlpatterns = [
         name="review-suggestion-assign",
     ),
     path("review/metrics/", review.DeskMetrics.as_view(), name="review-metrics"),
+    # Ingest: sources (editors), their signed webhooks (the CMS), the unannounced-edit queue (editors)
+    path("sources/", sources.SourceListCreate.as_view(), name="source-list"),
+    path("sources/<int:source_id>/", sources.SourceDetail.as_view(), name="source-detail"),
+    path("sources/<int:source_id>/poll/", sources.SourcePoll.as_view(), name="source-poll"),
+    path("sources/<int:source_id>/webhook/", sources.SourceWebhook.as_view(), name="source-webhook"),
+    path("review/unannounced/", sources.UnannouncedList.as_view(), name="review-unannounced"),
+    path("review/unannounced/<int:edit_id>/", sources.UnannouncedDetail.as_view(), name="review-unannounced-detail"),
+    path(
+        "review/unannounced/<int:edit_id>/note/",
+        sources.UnannouncedNote.as_view(),
+        name="review-unannounced-note",
+    ),
+    path(
+        "review/unannounced/<int:edit_id>/waive/",
+        sources.UnannouncedWaive.as_view(),
+        name="review-unannounced-waive",
+    ),
 ]

@@ -10,6 +10,7 @@ from . import anchoring
 from .errors import ArticleRetractedError, InvalidCommand, NotFound, StaleVersion
 from .events import (
     CORRECTION_KINDS,
+    ORIGINS,
     ArticlePublished,
     ArticleRetracted,
     ArticleRevised,
@@ -61,16 +62,24 @@ def ensure_fresh(state: ArticleState, expected_version: int) -> None:
 # --- Commands -------------------------------------------------------------------
 
 
-def publish(*, slug: str, title: str, body: str, byline: str = "") -> list[ArticlePublished]:
+def publish(
+    *, slug: str, title: str, body: str, byline: str = "", first_published: str | None = None
+) -> list[ArticlePublished]:
     if not title.strip():
         raise InvalidCommand("An article needs a title.")
     if not body.strip():
         raise InvalidCommand("An article needs a body.")
-    return [ArticlePublished(slug=slug, title=title, body=body, byline=byline)]
+    return [ArticlePublished(slug=slug, title=title, body=body, byline=byline, first_published=first_published)]
 
 
 def revise(
-    state: ArticleState, *, expected_version: int, title: str | None = None, body: str | None = None, note: str = ""
+    state: ArticleState,
+    *,
+    expected_version: int,
+    title: str | None = None,
+    body: str | None = None,
+    note: str = "",
+    origin: str = "editor",
 ) -> list[ArticleRevised]:
     ensure_exists(state)
     ensure_not_retracted(state)
@@ -83,7 +92,9 @@ def revise(
     body = None if body == state.body else body
     if title is None and body is None and not note:
         raise InvalidCommand("This revision changes nothing: give a new title, a new body or a note.")
-    return [ArticleRevised(title=title, body=body, note=note)]
+    if origin not in ORIGINS:
+        raise InvalidCommand(f"Unknown origin “{origin}”; use one of: {', '.join(ORIGINS)}.")
+    return [ArticleRevised(title=title, body=body, note=note, origin=origin)]
 
 
 def resolve_changes(body: str, changes: Sequence[ChangeRequest]) -> tuple[TextChange, ...]:

@@ -60,10 +60,19 @@ class CommentApproved(Event):
 @event
 @dataclass(frozen=True)
 class CommentHidden(Event):
-    """Hidden by an editor; the original stays in the log and is never shown publicly again."""
+    """Hidden by an editor; the original stays in the log and is shown again only if an editor restores it."""
 
     comment_id: str
     reason: str
+
+
+@event
+@dataclass(frozen=True)
+class CommentRestored(Event):
+    """An editor undid a hiding (a mistake, or an appeal upheld): the comment is shown again."""
+
+    comment_id: str
+    reason: str = ""
 
 
 @event
@@ -181,7 +190,7 @@ def approve(state: ArticleState, comment: CommentFacts | None) -> list[CommentAp
     """Show a pending comment, or keep a flagged one (its flags are then reviewed)."""
     comment = _ensure_comment(state, comment)
     if comment.status == HIDDEN:
-        raise InvalidCommand("This comment has been hidden; a hidden comment is never shown again.")
+        raise InvalidCommand("This comment has been hidden; restore it to show it again.")
     if comment.status == VISIBLE and comment.flag_count == 0:
         raise InvalidCommand("This comment is already visible and nobody has flagged it: nothing to approve.")
     return [CommentApproved(comment_id=comment.id)]
@@ -194,6 +203,15 @@ def hide(state: ArticleState, comment: CommentFacts | None, *, reason: str) -> l
         raise InvalidCommand("This comment is already hidden.")
     reason = clean_text(reason, what="reason for hiding", limit=REASON_MAX)
     return [CommentHidden(comment_id=comment.id, reason=reason)]
+
+
+def restore(state: ArticleState, comment: CommentFacts | None, *, reason: str = "") -> list[CommentRestored]:
+    """Show a hidden comment again (the hiding and the restoring both stay in the log)."""
+    comment = _ensure_comment(state, comment)
+    if comment.status != HIDDEN:
+        raise InvalidCommand("Only a hidden comment can be restored; this one is not hidden.")
+    reason = clean_text(reason, what="reason", limit=REASON_MAX, required=False)
+    return [CommentRestored(comment_id=comment.id, reason=reason)]
 
 
 def set_moderation(state: ArticleState, *, current: str, mode: str) -> list[ModerationModeSet]:

@@ -18,6 +18,12 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class Unauthenticated(DomainError):
+    """A request that must prove who sent it did not (e.g. a webhook's signature is missing or wrong)."""
+
+    code = "unauthenticated"
+
+
 class Conflict(DomainError):
     code = "conflict"
 

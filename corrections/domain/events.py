@@ -7,6 +7,7 @@ turn a row back into an object. When an event's schema changes, bump
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ REGISTRY: dict[str, type[Event]] = {}
 UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 E = TypeVar("E", bound="type[Event]")
+EventT = TypeVar("EventT", bound="Event")
 
 #: Events that change the article's text. Only these can make an
 #: ``expected_version`` stale; comments and reports never do.
@@ -81,6 +83,12 @@ class Recorded:
     def type(self) -> str:
         return self.event.type
 
+    def event_as(self, kind: builtins.type[EventT]) -> EventT:
+        """The event as ``kind``, for code that handles only that type (a TypeError for any other)."""
+        if not isinstance(self.event, kind):
+            raise TypeError(f"Expected {kind.__name__}, got {self.type}.")
+        return self.event
+
 
 # --- Article events -------------------------------------------------------------
 
@@ -88,22 +96,46 @@ class Recorded:
 @event
 @dataclass(frozen=True)
 class ArticlePublished(Event):
+    """``first_published`` (ISO 8601): when the newsroom's site says it published the article, if it came from there."""
+
     changes_text: ClassVar[bool] = True
     slug: str
     title: str
     body: str
     byline: str = ""
+    first_published: str | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        if data["first_published"] is None:
+            del data["first_published"]  # an article published here: its data as it always was
+        return data
 
 
 @event
 @dataclass(frozen=True)
 class ArticleRevised(Event):
-    """A revision; with no ``note`` it is an unannounced edit and history says so."""
+    """A revision; with no ``note`` it is an unannounced edit and history says so.
 
+    ``origin`` says how it arrived: ``editor`` (made in Newsdesk, through the API
+    or the admin) or ``site`` (read from the newsroom's own site by ingest).
+    """
+
+    schema: ClassVar[int] = 2
     changes_text: ClassVar[bool] = True
     title: str | None = None
     body: str | None = None
     note: str = ""
+    origin: str = "editor"
+
+
+@upcaster("ArticleRevised", 1)
+def _revised_origin(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 1 had no origin: every revision then was made in Newsdesk by an editor."""
+    return {**data, "origin": "editor"}
+
+
+ORIGINS = ("editor", "site")
 
 
 @dataclass(frozen=True)
@@ -149,3 +181,24 @@ class CorrectionIssued(Event):
 class ArticleRetracted(Event):
     changes_text: ClassVar[bool] = True
     note: str
+
+
+# --- Unannounced edits (revisions from the site without a note) -------------------
+
+
+@event
+@dataclass(frozen=True)
+class RevisionNoteAdded(Event):
+    """A public note attached after the fact to an unannounced revision (``revision`` is its version)."""
+
+    revision: int
+    note: str
+
+
+@event
+@dataclass(frozen=True)
+class RevisionNoteWaived(Event):
+    """An editor decided that an unannounced revision needs no public note (a typo, style)."""
+
+    revision: int
+    reason: str = ""

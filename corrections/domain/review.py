@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 
 from . import anchoring, commands
-from .errors import Conflict, InvalidCommand
+from .errors import Conflict, InvalidCommand, SelectionNotFound
 from .events import Event
+from .remap import DELETED, EDITED
 from .state import ArticleState
 from .suggestions import (
     ACCEPTED,
@@ -46,13 +47,18 @@ class SuggestionState:
     article_id: str
     status: str
     category: str
-    exact: str
+    exact: str  # the reader's selection, as it stood in the text they saw
     prefix: str = ""
     suffix: str = ""
     start: int | None = None
     suggestion: str = ""
     assignee_id: int | None = None
     duplicate_of: str | None = None
+    # Where the passage stands in the current text (see ``domain.reanchoring``).
+    end: int | None = None
+    current_exact: str | None = None
+    anchor_state: str = "intact"
+    probably_resolved: bool = False
 
 
 # --- Guards ---------------------------------------------------------------------
@@ -106,11 +112,29 @@ def accept(
     commands.ensure_fresh(article, expected_version)
     kind = kind or default_kind(item.category)
     note = note.strip()
+    if not item.exact:
+        # A request about the whole article quotes no words to replace: what the desk does is the note.
+        if not note:
+            raise InvalidCommand(
+                "A public note is required: this request is about the whole article, so say what was corrected.",
+                field="note",
+            )
+        return [
+            SuggestionAccepted(suggestion_id=item.id, reply=reply.strip()),
+            *commands.issue_correction(
+                article, expected_version=expected_version, kind=kind, note=note, changes=[], suggestion_id=item.id
+            ),
+        ]
     if not note and note_required(item.category, kind):
         what = "factual correction" if item.category == "factual" else kind.replace("_", " ")
         raise InvalidCommand(
             f"A public note is required for a {what}; only a typo can be fixed without one.",
             field="note",
+        )
+    if replacement is None and item.anchor_state == EDITED and not item.probably_resolved:
+        raise InvalidCommand(
+            "The passage has changed since the reader reported it; check it and give the replacement yourself.",
+            field="replacement",
         )
     if replacement is None:
         if not item.suggestion:
@@ -119,8 +143,7 @@ def accept(
                 field="replacement",
             )
         replacement = item.suggestion
-    # Re-anchor the reader's selection in the text as it is now (it may have moved since they saw it).
-    span = anchoring.resolve(article.body, item.exact, item.prefix, item.suffix, item.start)
+    span = _current_span(article, item)
     current = article.body[span.start : span.end]
     changes = []
     if replacement != current:
@@ -133,6 +156,9 @@ def accept(
                 start=span.start,
             )
         )
+    if not changes and not note and item.probably_resolved:
+        # A revision already made the reader's fix (and is in the history): accepting only closes the item.
+        return [SuggestionAccepted(suggestion_id=item.id, reply=reply.strip())]
     correction = commands.issue_correction(
         article,
         expected_version=expected_version,
@@ -142,6 +168,19 @@ def accept(
         suggestion_id=item.id,
     )
     return [SuggestionAccepted(suggestion_id=item.id, reply=reply.strip()), *correction]
+
+
+def _current_span(article: ArticleState, item: SuggestionState) -> anchoring.Span:
+    """Where the passage stands now: kept up to date by ``SuggestionReanchored`` at every revision."""
+    if item.anchor_state == DELETED:
+        raise SelectionNotFound(
+            "The passage this suggestion points at is no longer in the article; edit the article instead."
+        )
+    if item.start is not None and item.end is not None and item.current_exact is not None:
+        if article.body[item.start : item.end] == item.current_exact:
+            return anchoring.Span(item.start, item.end)
+    # An item recorded before anchors were kept: find the selection again.
+    return anchoring.resolve(article.body, item.exact, item.prefix, item.suffix, item.start)
 
 
 def reject(item: SuggestionState, *, reason: str, reply: str = "") -> list[SuggestionRejected]:
@@ -178,8 +217,8 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     for match in _SENTENCE_END.finditer(text, 0, start):
         sentence_start = match.end()
     # From the span's last character, so a selection that ends with the full stop ends its sentence there.
-    match = _SENTENCE_END.search(text, max(start, end - 1))
-    sentence_end = match.start() + len(match.group().rstrip()) if match else len(text)
+    found = _SENTENCE_END.search(text, max(start, end - 1))
+    sentence_end = found.start() + len(found.group().rstrip()) if found else len(text)
     return sentence_start, max(sentence_end, end)
 
 

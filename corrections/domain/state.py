@@ -14,6 +14,7 @@ from .events import (
     CorrectionIssued,
     Event,
     Recorded,
+    RevisionNoteAdded,
     TextChange,
 )
 
@@ -69,8 +70,20 @@ def _published(state: ArticleState, e: ArticlePublished, r: Recorded) -> Article
         body=e.body,
         byline=e.byline,
         status=PUBLISHED,
-        published_at=r.recorded_at,
+        published_at=_first_published(e, r),
     )
+
+
+def _first_published(e: ArticlePublished, r: Recorded) -> datetime:
+    """The site's own publication time when it gave one (never later than we recorded it), else ours."""
+    if e.first_published:
+        try:
+            stated = datetime.fromisoformat(e.first_published)
+        except ValueError:
+            return r.recorded_at
+        if stated.tzinfo is not None:
+            return min(stated, r.recorded_at)
+    return r.recorded_at
 
 
 def _revised(state: ArticleState, e: ArticleRevised, r: Recorded) -> ArticleState:
@@ -100,11 +113,17 @@ def _retracted(state: ArticleState, e: ArticleRetracted, r: Recorded) -> Article
     )
 
 
-HANDLERS: dict[type[Event], Callable[[ArticleState, Event, Recorded], ArticleState]] = {
-    ArticlePublished: _published,  # type: ignore[dict-item]
-    ArticleRevised: _revised,  # type: ignore[dict-item]
-    CorrectionIssued: _corrected,  # type: ignore[dict-item]
-    ArticleRetracted: _retracted,  # type: ignore[dict-item]
+def _note_added(state: ArticleState, e: RevisionNoteAdded, r: Recorded) -> ArticleState:
+    return replace(state, notes=(*state.notes, PublicNote(r.version, "revision", e.note, r.recorded_at)))
+
+
+# Each handler takes its own event class; the lookup by type(event) keeps them matched.
+HANDLERS: dict[type[Event], Callable[..., ArticleState]] = {
+    ArticlePublished: _published,
+    ArticleRevised: _revised,
+    CorrectionIssued: _corrected,
+    ArticleRetracted: _retracted,
+    RevisionNoteAdded: _note_added,
 }
 
 

@@ -14,7 +14,13 @@ from .anchoring import Span, resolve
 from .errors import InvalidCommand, SelectionAmbiguous, SelectionNotFound
 from .events import Event, event
 
-CATEGORIES = ("typo", "factual", "clarification", "other")
+CATEGORIES = ("typo", "factual", "legal", "clarification", "other")
+
+#: How urgent a report is by its kind: a legal or factual error before an unclear phrase or a typo.
+CATEGORY_WEIGHT = {"legal": 60, "factual": 50, "clarification": 30, "other": 20, "typo": 10}
+#: Each further reader who reports the same thing adds this much, up to this many readers.
+READER_WEIGHT = 5
+READERS_COUNTED = 6
 
 NEW = "new"
 ASSIGNED = "assigned"
@@ -28,7 +34,11 @@ STATUSES = (NEW, ASSIGNED, ACCEPTED, REJECTED, DUPLICATE)
 @event
 @dataclass(frozen=True)
 class SuggestionReceived(Event):
-    """A reader reported a mistake: a quote of the text as they saw it, and their fix."""
+    """A reader reported a mistake: a quote of the text as they saw it, and their fix.
+
+    With no quote (``exact`` empty) it is a request about the whole article, or something
+    it left out ("write to us"): it has no anchor, and ``comment`` says what is wrong.
+    """
 
     suggestion_id: str
     exact: str
@@ -39,6 +49,29 @@ class SuggestionReceived(Event):
     suggestion: str = ""  # the proposed replacement text
     comment: str = ""
     category: str = "typo"
+
+
+@event
+@dataclass(frozen=True)
+class SuggestionReanchored(Event):
+    """The text changed under an open report: where its passage stands now, and what happened to it.
+
+    ``state`` is ``intact`` (the same text, perhaps moved), ``edited`` (changed;
+    ``probably_resolved`` when the reader's fix now stands there) or ``deleted``
+    (gone: the report is outdated). ``exact``, ``prefix`` and ``suffix`` are the
+    passage and its context in the new text; the reader's own selector stays in
+    ``SuggestionReceived``.
+    """
+
+    suggestion_id: str
+    state: str
+    start: int
+    end: int
+    exact: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    probably_resolved: bool = False
+    how: str = "diff"  # "diff": mapped through the revision's diff; "moved": found where text was inserted
 
 
 @event
@@ -111,11 +144,20 @@ def check_submission(*, exact: str, suggestion: str, comment: str, category: str
     if category not in CATEGORIES:
         raise InvalidCommand(f"Unknown category “{category}”; use one of {', '.join(CATEGORIES)}.", field="category")
     if not exact.strip():
-        raise InvalidCommand("Select the text you want to correct.", field="exact")
+        if not comment.strip() and not suggestion.strip():
+            raise InvalidCommand("Tell us what is wrong or missing in the article.", field="comment")
+        return
     if not suggestion.strip() and not comment.strip():
         raise InvalidCommand("Tell us what is wrong: propose a fix or add a comment.", field="suggestion")
     if not comment.strip() and normalize_fix(suggestion) == normalize_fix(exact):
         raise InvalidCommand("Your fix is the same as the selected text.", field="suggestion")
+
+
+def priority(category: str, reporters: int) -> int:
+    """A queue item's standing priority: its kind, then how many readers reported it (age is added when listed)."""
+    return CATEGORY_WEIGHT.get(category, CATEGORY_WEIGHT["other"]) + READER_WEIGHT * (
+        min(max(reporters, 1), READERS_COUNTED) - 1
+    )
 
 
 def duplicate_key(span: Span, suggestion: str) -> tuple[int, int, str]:

@@ -1,10 +1,13 @@
 """Read models projected from the log: inline in the append's transaction, or all at once by a rebuild.
 
-A projector is registered for the event types it handles and folds one event
-into the rows of a ``Batch`` (``batch.py``), in memory; a ``needs`` function
-says which existing rows it will read, so the batch loads them up front in a few
-queries. Inline appends and ``rebuild`` run the same projectors on the same
-engine, so they cannot drift apart.
+Each projector declares the event types it handles (``@handles``) and, with
+``@needs``, which existing rows it will read; it folds one event into the rows
+of a ``Batch`` (``batch.py``), in memory, and the batch loads those rows up
+front in a few queries. Which projectors run, and in what order, is the one
+explicit list that ``corrections.registry`` passes to ``configure`` when the
+app is ready; nothing registers itself by being imported. Inline appends and
+``rebuild`` run the same projectors on the same engine, so they cannot drift
+apart.
 """
 
 from __future__ import annotations
@@ -16,40 +19,66 @@ from django.db import models
 
 from ..domain.errors import OutOfOrderEvent
 from ..domain.events import Recorded
-from ..models import Article, Comment, PublicNote, Suggestion
+from ..models import Article
 from .batch import LIVE, Batch, Tables, Want
 
 Projector = Callable[[Batch, Recorded], None]
 Needs = Callable[[Recorded], Iterable[Want]]
 
+#: ``@handles(EVERY)``: the projector sees every event, whatever its type.
+EVERY = "*"
+
 PROJECTORS: dict[str, list[Projector]] = defaultdict(list)
+#: Projectors that see every event, whatever its type (run first).
+ALWAYS: list[Projector] = []
 NEEDS: dict[str, list[Needs]] = defaultdict(list)
-#: Every read model, parents before children (the order new rows are written in).
-READ_MODELS: list[type[models.Model]] = [Article, PublicNote, Comment, Suggestion]
+#: Every read model, parents before children (the order new rows are written in; a rebuild empties them in reverse).
+READ_MODELS: list[type[models.Model]] = []
 #: The read model whose row per stream carries the stream's version: the projections' own head.
 HEAD_MODEL = Article
 
 
 def handles(*types: str) -> Callable[[Projector], Projector]:
-    def register(fn: Projector) -> Projector:
-        for name in types:
-            PROJECTORS[name].append(fn)
+    """Declare the event types a projector handles (``EVERY`` for all of them)."""
+
+    def declare(fn: Projector) -> Projector:
+        fn.event_types = types  # type: ignore[attr-defined]
         return fn
 
-    return register
+    return declare
 
 
-def needs(*types: str) -> Callable[[Needs], Needs]:
-    def register(fn: Needs) -> Needs:
-        for name in types:
-            NEEDS[name].append(fn)
+def needs(*loaders: Needs) -> Callable[[Projector], Projector]:
+    """Declare the rows a projector reads: each loader names them (``Want``) for one of its events."""
+
+    def declare(fn: Projector) -> Projector:
+        fn.needs = (*getattr(fn, "needs", ()), *loaders)  # type: ignore[attr-defined]
         return fn
 
-    return register
+    return declare
+
+
+def configure(projectors: Sequence[Projector], *, read_models: Sequence[type[models.Model]]) -> None:
+    """Install the projectors, run in the order given, and the read models (parents first)."""
+    PROJECTORS.clear()
+    ALWAYS.clear()
+    NEEDS.clear()
+    for projector in projectors:
+        types = getattr(projector, "event_types", None)
+        if not types:
+            raise TypeError(f"{projector.__qualname__} does not say which events it handles (@handles).")
+        loaders = getattr(projector, "needs", ())
+        if EVERY in types:
+            ALWAYS.append(projector)
+            continue
+        for name in types:
+            PROJECTORS[name].append(projector)
+            NEEDS[name].extend(loader for loader in loaders if loader not in NEEDS[name])
+    READ_MODELS[:] = read_models
 
 
 def wants(events: Iterable[Recorded]) -> list[Want]:
-    found = []
+    found: list[Want] = []
     streams = set()
     for recorded in events:
         streams.add(recorded.stream_id)
@@ -82,8 +111,8 @@ def run(batch: Batch, *, skip_gaps: bool = False) -> set[str]:
                 )
             held.add(recorded.stream_id)
             continue
-        if head is not None and not recorded.event.changes_text:
-            batch.change(HEAD_MODEL, head, version=recorded.version)
+        for projector in ALWAYS:
+            projector(batch, recorded)
         for projector in PROJECTORS.get(recorded.type, ()):
             projector(batch, recorded)
     return held
@@ -99,7 +128,3 @@ def prepare(events: Sequence[Recorded], *, loaded: Iterable[models.Model] = (), 
 def project(events: Sequence[Recorded], *, loaded: Iterable[models.Model] = (), tables: Tables = LIVE) -> None:
     """Apply one append's events to the read models, in its transaction."""
     prepare(events, loaded=loaded, tables=tables).flush(READ_MODELS)
-
-
-# Importing the projector modules registers them; the article's come first (the others read its new text).
-from . import articles, comments, review, suggestions  # noqa: E402, F401

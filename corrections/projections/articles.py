@@ -1,7 +1,7 @@
 """Article projections: the current article row and its public notes.
 
-The row's ``version`` follows every event of the stream; the engine moves it on for
-events that do not change the text (``run``), this module folds those that do.
+The row's ``version`` follows every event of the stream: ``article_version`` moves
+it on for events that do not change the text, ``article_text`` folds those that do.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import fields
 from ..domain import state as article_state
 from ..domain.events import Recorded
 from ..models import Article, PublicNote
-from . import handles
+from . import EVERY, handles
 from .batch import Batch, Row
 
 #: The article row's columns that the domain's ``ArticleState`` holds.
@@ -24,8 +24,16 @@ def _state(row: Row | None) -> article_state.ArticleState:
     return article_state.ArticleState(id=str(row["id"]), **{name: row[name] for name in STATE})
 
 
+@handles(EVERY)
+def article_version(batch: Batch, recorded: Recorded) -> None:
+    """Every event moves the article's version on, text-changing or not (the engine loads every stream's row)."""
+    row = batch.get(Article, recorded.stream_id)
+    if row is not None and not recorded.event.changes_text:
+        batch.change(Article, row, version=recorded.version)
+
+
 @handles("ArticlePublished", "ArticleRevised", "CorrectionIssued", "ArticleRetracted")
-def _article_text(batch: Batch, recorded: Recorded) -> None:
+def article_text(batch: Batch, recorded: Recorded) -> None:
     """Fold the event into the article row with the domain's own ``apply``; new public notes become rows."""
     row = batch.get(Article, recorded.stream_id)
     after = article_state.apply(_state(row), recorded)

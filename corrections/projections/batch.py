@@ -14,7 +14,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models
 
@@ -78,7 +78,7 @@ class Batch:
         self.scopes: set[Want] = set()
         self.indexes: dict[tuple[type[models.Model], str], dict[str, list[Row]]] = {}
         for instance in loaded:
-            model = instance._meta.concrete_model
+            model = instance._meta.concrete_model or type(instance)
             self.rows[model][_pk_key(model, instance.pk)] = as_row(instance)
 
     # --- what projectors call ------------------------------------------------------
@@ -111,7 +111,10 @@ class Batch:
 
     def change(self, model: type[models.Model], row: Row, **values: Any) -> None:
         row.update(values)
-        key = _pk_key(model, row[model._meta.pk.attname])
+        pk = row.get(model._meta.pk.attname)
+        if pk is None:  # added in this batch, its key still to come from the database: written as it stands
+            return
+        key = _pk_key(model, pk)
         if key not in self.new[model]:
             self.dirty[model].setdefault(key, set()).update(values)
 
@@ -120,9 +123,8 @@ class Batch:
         index = self.indexes.get((model, column))
         if index is None:
             index = self.indexes[(model, column)] = {}
-            for rows in (self.rows[model], self.new[model]):
-                for row in rows.values():
-                    index.setdefault(str(row[column]), []).append(row)
+            for row in [*self.rows[model].values(), *self.new[model].values(), *self.appended[model]]:
+                index.setdefault(str(row[column]), []).append(row)
         return index.get(str(value), [])
 
     # --- loading -------------------------------------------------------------------
@@ -144,14 +146,15 @@ class Batch:
     def _fetch(self, model: type[models.Model], column: str, where: str, values: list[Any]) -> None:
         quote = connection.ops.quote_name
         fields = model._meta.concrete_fields if model._meta.app_label == "corrections" else [model._meta.pk]
-        target = model._meta.get_field(column)
+        target = cast(models.Field, model._meta.get_field(column))
         for start in range(0, len(values), 1000):
             chunk = [target.get_db_prep_value(v, connection) for v in values[start : start + 1000]]
             sql = (
-                f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(self.tables.of(model))} "
-                f"WHERE {quote(target.column)} IN ({', '.join(['%s'] * len(chunk))}){f' AND {where}' if where else ''}"
+                f"SELECT {', '.join(quote(_column(f)) for f in fields)} FROM {quote(self.tables.of(model))} "
+                f"WHERE {quote(_column(target))} IN ({', '.join(['%s'] * len(chunk))})"
+                + (f" AND {where}" if where else "")
             )
-            for instance in model.objects.raw(sql, chunk):
+            for instance in model._default_manager.raw(sql, chunk):
                 key = _pk_key(model, instance.pk)
                 if key not in self.rows[model]:
                     self.rows[model][key] = {f.attname: instance.__dict__.get(f.attname) for f in fields}
@@ -167,8 +170,8 @@ class Batch:
                 self._insert(model, rows)
         for model in order:
             by_columns: dict[tuple[str, ...], list[Row]] = defaultdict(list)
-            for key, columns in self.dirty[model].items():
-                by_columns[tuple(sorted(columns))].append(self.rows[model][key])
+            for key, changed in self.dirty[model].items():
+                by_columns[tuple(sorted(changed))].append(self.rows[model][key])
             for columns, rows in by_columns.items():
                 self._update(model, columns, rows)
 
@@ -185,7 +188,7 @@ class Batch:
     def _insert(self, model: type[models.Model], rows: list[Row]) -> None:
         quote = connection.ops.quote_name
         fields = self._fields(model)
-        columns = ", ".join(quote(f.column) for f in fields)
+        columns = ", ".join(quote(_column(f)) for f in fields)
         table = quote(self.tables.of(model))
         with connection.cursor() as cursor:
             if self.tables.bulk and connection.vendor == "postgresql":
@@ -206,23 +209,27 @@ class Batch:
         table = quote(self.tables.of(model))
         with connection.cursor() as cursor:
             if connection.vendor != "postgresql" or len(rows) == 1:
-                sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-                sql = f"UPDATE {table} SET {sets} WHERE {quote(pk.column)} = %s"
+                sets = ", ".join(f"{quote(_column(f))} = %s" for f in fields)
+                sql = f"UPDATE {table} SET {sets} WHERE {quote(_column(pk))} = %s"
                 cursor.executemany(sql, [[*self._values(fields, row), self._values([pk], row)[0]] for row in rows])
                 return
             # One statement for many rows: typed VALUES joined on the key.
             typed = [pk, *fields]
             one = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in typed) + ")"
-            names_sql = ", ".join(quote(f.column) for f in typed)
-            sets = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
+            names_sql = ", ".join(quote(_column(f)) for f in typed)
+            sets = ", ".join(f"{quote(_column(f))} = v.{quote(_column(f))}" for f in fields)
             for start in range(0, len(rows), 1000):
                 chunk = rows[start : start + 1000]
                 params = [value for row in chunk for value in self._values(typed, row)]
                 cursor.execute(
                     f"UPDATE {table} AS t SET {sets} FROM (VALUES {', '.join([one] * len(chunk))}) AS v ({names_sql}) "
-                    f"WHERE t.{quote(pk.column)} = v.{quote(pk.column)}",
+                    f"WHERE t.{quote(_column(pk))} = v.{quote(_column(pk))}",
                     params,
                 )
+
+
+def _column(field: models.Field) -> str:
+    return str(field.column)
 
 
 def _default(field: models.Field) -> Any:

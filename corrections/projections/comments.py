@@ -13,23 +13,22 @@ from . import handles, needs
 from .batch import Batch, Want
 
 
-@needs("CommentPosted")
 def _posted_needs(recorded: Recorded) -> Iterable[Want]:
-    event: domain.CommentPosted = recorded.event  # type: ignore[assignment]
+    event = recorded.event_as(domain.CommentPosted)
     if event.parent_id:
         yield Want(Comment, "id", event.parent_id)
     if event.author_user_id is not None:
         yield Want(get_user_model(), "id", event.author_user_id)
 
 
-@needs("CommentFlagged", "CommentApproved", "CommentHidden")
 def _comment_needs(recorded: Recorded) -> Iterable[Want]:
     yield Want(Comment, "id", recorded.event.comment_id)  # type: ignore[attr-defined]
 
 
+@needs(_posted_needs)
 @handles("CommentPosted")
-def _posted(batch: Batch, recorded: Recorded) -> None:
-    event: domain.CommentPosted = recorded.event  # type: ignore[assignment]
+def comment_posted(batch: Batch, recorded: Recorded) -> None:
+    event = recorded.event_as(domain.CommentPosted)
     thread_id = None
     if event.parent_id:
         parent = batch.get(Comment, event.parent_id)
@@ -78,17 +77,19 @@ def _thread_shown(batch: Batch, row: dict) -> bool:
     return root is not None and root["status"] == domain.VISIBLE
 
 
+@needs(_comment_needs)
 @handles("CommentFlagged")
-def _flagged(batch: Batch, recorded: Recorded) -> None:
-    row = batch.get(Comment, recorded.event.comment_id)  # type: ignore[attr-defined]
+def comment_flagged(batch: Batch, recorded: Recorded) -> None:
+    row = batch.get(Comment, recorded.event_as(domain.CommentFlagged).comment_id)
     if row is not None:
         batch.change(Comment, row, flag_count=row["flag_count"] + 1)
 
 
+@needs(_comment_needs)
 @handles("CommentApproved")
-def _approved(batch: Batch, recorded: Recorded) -> None:
+def comment_approved(batch: Batch, recorded: Recorded) -> None:
     # Approval shows a pending comment, or keeps a flagged one: either way its flags are dealt with.
-    row = batch.get(Comment, recorded.event.comment_id)  # type: ignore[attr-defined]
+    row = batch.get(Comment, recorded.event_as(domain.CommentApproved).comment_id)
     if row is not None:
         was = row["status"]
         batch.change(Comment, row, status=domain.VISIBLE, flag_count=0)
@@ -96,9 +97,10 @@ def _approved(batch: Batch, recorded: Recorded) -> None:
             _count(batch, recorded, pending=-1, shown=1 if _thread_shown(batch, row) else 0)
 
 
+@needs(_comment_needs)
 @handles("CommentHidden")
-def _hidden(batch: Batch, recorded: Recorded) -> None:
-    event: domain.CommentHidden = recorded.event  # type: ignore[assignment]
+def comment_hidden(batch: Batch, recorded: Recorded) -> None:
+    event = recorded.event_as(domain.CommentHidden)
     row = batch.get(Comment, event.comment_id)
     if row is None:
         return
@@ -108,16 +110,38 @@ def _hidden(batch: Batch, recorded: Recorded) -> None:
     if was == domain.PENDING:
         _count(batch, recorded, pending=-1)
     elif shown:
-        replies = 0
-        if row["thread_id"] is None:  # a hidden top-level comment takes its thread's replies out of sight
-            batch.load([Want(Comment, "thread_id", row["id"])])
-            replies = sum(1 for r in batch.having(Comment, "thread_id", row["id"]) if r["status"] == domain.VISIBLE)
-        _count(batch, recorded, shown=-1 - replies)
+        # a hidden top-level comment takes its thread's replies out of sight
+        _count(batch, recorded, shown=-1 - _visible_replies(batch, row))
+
+
+@needs(_comment_needs)
+@handles("CommentRestored")
+def comment_restored(batch: Batch, recorded: Recorded) -> None:
+    row = batch.get(Comment, recorded.event_as(domain.CommentRestored).comment_id)
+    if row is None:
+        return
+    was = row["status"]
+    batch.change(Comment, row, status=domain.VISIBLE, hidden_reason="", flag_count=0)
+    if was == domain.VISIBLE or not _thread_shown(batch, row):
+        if was == domain.PENDING:
+            _count(batch, recorded, pending=-1)
+        return
+    if was == domain.PENDING:
+        _count(batch, recorded, pending=-1, shown=1)
+    else:  # a restored top-level comment brings its thread's shown replies back into sight
+        _count(batch, recorded, shown=1 + _visible_replies(batch, row))
+
+
+def _visible_replies(batch: Batch, row: dict) -> int:
+    if row["thread_id"] is not None:
+        return 0
+    batch.load([Want(Comment, "thread_id", row["id"])])
+    return sum(1 for r in batch.having(Comment, "thread_id", row["id"]) if r["status"] == domain.VISIBLE)
 
 
 @handles("ModerationModeSet")
-def _moderation(batch: Batch, recorded: Recorded) -> None:
-    mode = recorded.event.mode  # type: ignore[attr-defined]
+def moderation_mode_set(batch: Batch, recorded: Recorded) -> None:
+    mode = recorded.event_as(domain.ModerationModeSet).mode
     row = batch.get(Article, recorded.stream_id)
     if row is not None:
         batch.change(Article, row, comment_moderation=mode if mode in domain.MODES else "")

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from types import ModuleType
+from typing import Any, Protocol
 
 from django.db import connection, transaction
 
@@ -34,15 +35,19 @@ CACHE_LIMIT = 20_000
 
 
 class Log(Protocol):
-    def read_after(self, position: int, limit: int) -> list[Recorded]: ...
+    """Where the events come from (the ``store`` module): a scan by position and a catch-up by stream."""
 
-    def read_streams_after(self, heads: dict[str, int]) -> list[Recorded]: ...
+    @property
+    def read_after(self) -> Callable[[int, int], list[Recorded]]: ...
+
+    @property
+    def read_streams_after(self) -> Callable[[dict[str, int]], list[Recorded]]: ...
 
 
 Progress = Callable[[int], None]
 
 
-def rebuild(log: Log, *, batch_size: int = 5000, progress: Progress | None = None) -> int:
+def rebuild(log: Log | ModuleType, *, batch_size: int = 5000, progress: Progress | None = None) -> int:
     """Replay the whole log into the read models; return how many events were folded."""
     if connection.vendor == "postgresql":
         return _Fresh(log, batch_size, progress).run()
@@ -112,7 +117,7 @@ class _Fresh:
             self._execute(f"ANALYZE {table}")
         return count
 
-    def _execute(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall() if cursor.description else []

@@ -1,9 +1,10 @@
 """Suggestion projections: the editors' queue items (``Suggestion``) as readers create them.
 
-A report is anchored in the article's current text; when the text changes, the
-open items are re-anchored (new offsets) or marked outdated (their text is
-gone). The editors' transitions (assign, accept, reject, duplicate) live in
-``projections/review.py``.
+A report is anchored in the article's current text. When the text changes, the
+command that changed it appends ``SuggestionReanchored`` for each open item
+whose passage moved or changed (``domain/reanchoring.py``); this projection
+only records what those events say. The editors' transitions (assign, accept,
+reject, duplicate) live in ``projections/review.py``.
 """
 
 from __future__ import annotations
@@ -12,31 +13,29 @@ from collections.abc import Iterable
 
 from ..domain import suggestions as domain
 from ..domain.events import Recorded
+from ..domain.remap import DELETED, INTACT
 from ..models import Article, Suggestion
 from . import handles, needs
 from .batch import Batch, Want
 
-#: Loads every open item of an article, so a new text can move them all.
-OPEN = "status IN ({})".format(", ".join(f"'{status}'" for status in domain.OPEN_STATUSES))
 
-
-@needs("SuggestionSeconded")
-def _seconded_needs(recorded: Recorded) -> Iterable[Want]:
+def _item_needs(recorded: Recorded) -> Iterable[Want]:
     yield Want(Suggestion, "id", recorded.event.suggestion_id)  # type: ignore[attr-defined]
 
 
-@needs("ArticleRevised", "CorrectionIssued", "ArticleRetracted")
-def _open_items(recorded: Recorded) -> Iterable[Want]:
-    yield Want(Suggestion, "article_id", recorded.stream_id, where=OPEN)
-
-
 @handles("SuggestionReceived")
-def _received(batch: Batch, recorded: Recorded) -> None:
-    event: domain.SuggestionReceived = recorded.event  # type: ignore[assignment]
+def suggestion_received(batch: Batch, recorded: Recorded) -> None:
+    event = recorded.event_as(domain.SuggestionReceived)
+    start, end = event.start, event.start + len(event.exact)
     # Projections run in log order, so the article row holds the text as it stood at this event.
     article = batch.get(Article, recorded.stream_id)
     body = article["body"] if article else ""
-    span = domain.reanchor(body, exact=event.exact, prefix=event.prefix, suffix=event.suffix, hint=event.start)
+    if body[start:end] != event.exact:
+        # Made against an older version: a SuggestionReanchored follows in the same append. Reports
+        # recorded before those events existed are found again by their quote and context.
+        span = domain.reanchor(body, exact=event.exact, prefix=event.prefix, suffix=event.suffix, hint=event.start)
+        start, end = (span.start, span.end) if span else (start, start)
+    gone = body[start:end] == "" and event.exact != ""
     batch.add(
         Suggestion,
         {
@@ -44,18 +43,21 @@ def _received(batch: Batch, recorded: Recorded) -> None:
             "article_id": recorded.stream_id,
             "status": domain.NEW,
             "category": event.category,
-            "priority": 0,
+            "priority": domain.priority(event.category, 1),
             "assignee_id": None,
             "reporter_count": 1,
             "exact": event.exact,
             "prefix": event.prefix,
             "suffix": event.suffix,
-            "start": span.start if span else event.start,
-            "end": span.end if span else event.start + len(event.exact),
+            "start": start,
+            "end": end,
+            "current_exact": body[start:end],
+            "anchor_state": DELETED if gone else INTACT,
+            "probably_resolved": False,
             "against_version": event.against_version,
             "suggestion": event.suggestion,
             "comment": event.comment,
-            "outdated": span is None,
+            "outdated": gone,
             "duplicate_of_id": None,
             "reply": "",
             "received_at": recorded.recorded_at,
@@ -65,25 +67,39 @@ def _received(batch: Batch, recorded: Recorded) -> None:
     )
 
 
+@needs(_item_needs)
 @handles("SuggestionSeconded")
-def _seconded(batch: Batch, recorded: Recorded) -> None:
-    row = batch.get(Suggestion, recorded.event.suggestion_id)  # type: ignore[attr-defined]
-    if row is not None:
-        batch.change(Suggestion, row, reporter_count=row["reporter_count"] + 1, version=recorded.version)
+def suggestion_seconded(batch: Batch, recorded: Recorded) -> None:
+    row = batch.get(Suggestion, recorded.event_as(domain.SuggestionSeconded).suggestion_id)
+    if row is None:
+        return
+    readers = row["reporter_count"] + 1
+    batch.change(
+        Suggestion,
+        row,
+        reporter_count=readers,
+        priority=domain.priority(row["category"], readers),
+        version=recorded.version,
+    )
 
 
-@handles("ArticleRevised", "CorrectionIssued", "ArticleRetracted")
-def _text_changed(batch: Batch, recorded: Recorded) -> None:
-    """Move the article's open items onto the new text, or mark them outdated (registered after the article's)."""
-    article = batch.get(Article, recorded.stream_id)
-    body = article["body"] if article else ""
-    items = batch.having(Suggestion, "article_id", recorded.stream_id)
-    for item in [row for row in items if row["status"] in domain.OPEN_STATUSES]:
-        span = domain.reanchor(
-            body, exact=item["exact"], prefix=item["prefix"], suffix=item["suffix"], hint=item["start"]
-        )
-        if span is None:
-            if not item["outdated"]:
-                batch.change(Suggestion, item, outdated=True)
-        elif (span.start, span.end, False) != (item["start"], item["end"], item["outdated"]):
-            batch.change(Suggestion, item, start=span.start, end=span.end, outdated=False)
+@needs(_item_needs)
+@handles("SuggestionReanchored")
+def suggestion_reanchored(batch: Batch, recorded: Recorded) -> None:
+    event = recorded.event_as(domain.SuggestionReanchored)
+    row = batch.get(Suggestion, event.suggestion_id)
+    if row is None:
+        return
+    batch.change(
+        Suggestion,
+        row,
+        start=event.start,
+        end=event.end,
+        current_exact=event.exact,
+        prefix=event.prefix,
+        suffix=event.suffix,
+        anchor_state=event.state,
+        probably_resolved=event.probably_resolved,
+        outdated=event.state == DELETED,
+        version=recorded.version,
+    )

@@ -29,4 +29,4 @@ __all__ = [
 ]
 
 # Importing a concern's module registers its redactors for the public event log.
-from . import comments, review, suggestions  # noqa: F401
+from . import comments, review, sources, suggestions  # noqa: F401

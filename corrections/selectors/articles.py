@@ -11,7 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from .. import store
 from ..domain import diff as text_diff
 from ..domain.errors import NotFound
-from ..domain.events import TEXT_CHANGING, Recorded
+from ..domain.events import TEXT_CHANGING, Recorded, RevisionNoteAdded, RevisionNoteWaived
 from ..domain.state import ArticleState, fold_text
 from ..models import Article, Event, PublicNote
 
@@ -109,12 +109,40 @@ def article_diff(slug: str, from_version: int, to_version: int) -> VersionDiff:
 @dataclass(frozen=True)
 class HistoryEntry:
     version: int
+    number: int  # the text's own version, 1, 2, 3…: what readers see (comments and reports share the log)
     type: str
     kind: str
     note: str
     announced: bool
     recorded_at: Any
     diff: VersionDiff | None
+    #: A silent change the desk made by accepting a reader's report (a typo fixed without a public note).
+    reader_fix: bool = False
+    origin: str = "editor"
+    #: When the note of an unannounced edit was added after the fact (None: it came with the edit).
+    note_added_at: Any = None
+    #: The desk reviewed an unannounced edit and decided it needed no note.
+    waived: bool = False
+
+
+@dataclass(frozen=True)
+class _Answer:
+    event: Any
+    recorded_at: Any
+
+    @property
+    def note(self) -> str:
+        return str(getattr(self.event, "note", ""))
+
+
+def _answers_to_unannounced(article: Article) -> dict[int, _Answer]:
+    """The desk's answers (a late note, or none needed) to unannounced edits, by the edit's version."""
+    rows = Event.objects.filter(stream_id=article.id, type__in=["RevisionNoteAdded", "RevisionNoteWaived"])
+    answers = {}
+    for row in rows.order_by("version"):
+        recorded = store.to_recorded(row)
+        answers[recorded.event.revision] = _Answer(recorded.event, recorded.recorded_at)  # type: ignore[attr-defined]
+    return answers
 
 
 KINDS = {"ArticlePublished": "published", "ArticleRevised": "revision", "ArticleRetracted": "retraction"}
@@ -123,22 +151,30 @@ KINDS = {"ArticlePublished": "published", "ArticleRevised": "revision", "Article
 def article_history(slug: str) -> list[HistoryEntry]:
     """Every text-changing version, newest first, with its diff and whether it was announced."""
     article = article_get(slug)
+    answers = _answers_to_unannounced(article)
     entries: list[HistoryEntry] = []
     previous = ArticleState()
-    for recorded in _text_events(article):
+    for number, recorded in enumerate(_text_events(article), start=1):
         current = fold_text([recorded], state=previous)
         event = recorded.event
         note = getattr(event, "note", "") or ""
         kind = getattr(event, "kind", None) or KINDS[recorded.type]
+        answer = answers.get(recorded.version)
+        late_note = answer.note if answer is not None and isinstance(answer.event, RevisionNoteAdded) else ""
         entries.append(
             HistoryEntry(
                 version=recorded.version,
+                number=number,
                 type=recorded.type,
                 kind=kind,
-                note=note,
-                announced=bool(note) or recorded.type == "ArticlePublished",
+                note=note or late_note,
+                announced=bool(note or late_note) or recorded.type == "ArticlePublished",
                 recorded_at=recorded.recorded_at,
                 diff=diff_states(previous, current) if previous.exists else None,
+                reader_fix=bool(getattr(event, "suggestion_id", None)),
+                origin=getattr(event, "origin", "editor"),
+                note_added_at=answer.recorded_at if answer is not None and late_note else None,
+                waived=answer is not None and isinstance(answer.event, RevisionNoteWaived),
             )
         )
         previous = current

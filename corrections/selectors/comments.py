@@ -7,7 +7,7 @@ it answers. Readers see visible comments in visible threads only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +64,7 @@ def comment_roots(article: Article) -> QuerySet[Comment]:
     return Comment.objects.filter(article=article, parent__isnull=True, status=VISIBLE).order_by("version")
 
 
-def comment_threads(roots: Sequence[Comment]) -> list[Comment]:
+def comment_threads(roots: Iterable[Comment]) -> list[Comment]:
     """Attach its visible replies to each top-level comment as ``thread_list``, in one query for the whole page.
 
     Each reply gets ``in_reply_to``: the name of the reply it answers, or None
@@ -80,7 +80,7 @@ def comment_threads(roots: Sequence[Comment]) -> list[Comment]:
     for reply in replies:
         parent = reply.parent
         answers_a_reply = parent is not None and parent.thread_id is not None and parent.status == VISIBLE
-        reply.in_reply_to = parent.author_name if answers_a_reply else None
+        reply.in_reply_to = parent.author_name if parent is not None and answers_a_reply else None
         by_root[reply.thread_id].append(reply)
     for root in roots:
         root.thread_list = by_root[root.id]

@@ -112,7 +112,7 @@ def _in_bucket(value: float, low: float, high: float | None) -> bool:
 
 def resolution_times(since: datetime) -> Resolution:
     rows = Suggestion.objects.filter(resolved_at__gte=since).values_list("received_at", "resolved_at")
-    hours = [max(0.0, (resolved - received).total_seconds() / 3600) for received, resolved in rows]
+    hours = [max(0.0, (resolved - received).total_seconds() / 3600) for received, resolved in rows if resolved]
     histogram = [Bucket(label, sum(_in_bucket(h, low, high) for h in hours)) for label, low, high in RESOLUTION_BUCKETS]
     median, p90 = percentile(hours, 50), percentile(hours, 90)
     return Resolution(

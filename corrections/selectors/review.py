@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from ..domain import diff as text_diff
 from ..domain import review
 from ..domain.errors import NotFound
+from ..domain.remap import DELETED, EDITED
 from ..domain.suggestions import OPEN_STATUSES, STATUSES, reanchor
 from ..models import Event, Suggestion
 from .articles import PUBLIC_DATA
@@ -20,6 +23,54 @@ from .articles import PUBLIC_DATA
 def review_queue() -> QuerySet[Suggestion]:
     """Every queue item with what a listing shows (article, assignee) joined in, so pages cost one query."""
     return Suggestion.objects.select_related("article", "assignee")
+
+
+#: Waiting adds urgency: an open item older than each threshold gains that much priority.
+AGE_BONUS = ((timedelta(days=7), 20), (timedelta(days=3), 10), (timedelta(days=1), 5))
+
+
+def _overlapping(*, same_fix: bool | None = None) -> Exists:
+    """Another open, anchored item on the same article whose span shares characters with this one's."""
+    others = Suggestion.objects.filter(
+        article_id=OuterRef("article_id"),
+        status__in=OPEN_STATUSES,
+        outdated=False,
+        start__lt=OuterRef("end"),
+        end__gt=OuterRef("start"),
+    ).exclude(id=OuterRef("id"))
+    if same_fix is False:
+        others = others.exclude(suggestion=OuterRef("suggestion"))
+    return Exists(others)
+
+
+def worklist(queryset: QuerySet[Suggestion] | None = None, *, now: datetime | None = None) -> QuerySet[Suggestion]:
+    """Queue items, most urgent first: priority (kind of report, readers) plus age; the oldest first among equals.
+
+    Each row also says whether another open report overlaps its words (``related``) and
+    whether one of those proposes a different fix (``conflicting``): one query for a page.
+    """
+    now = now or timezone.now()
+    age = Case(
+        *[When(received_at__lte=now - after, then=Value(bonus)) for after, bonus in AGE_BONUS],
+        default=Value(0),
+    )
+    queryset = review_queue() if queryset is None else queryset
+    anchored = Q(outdated=False) & ~Q(exact="") & Q(status__in=OPEN_STATUSES)
+    return queryset.annotate(
+        urgency=F("priority") + age,
+        related=Case(When(anchored, then=_overlapping()), default=Value(False)),
+        conflicting=Case(When(anchored, then=_overlapping(same_fix=False)), default=Value(False)),
+    ).order_by("-urgency", "received_at", "id")
+
+
+def next_open(after: Suggestion | None = None, *, editor: Any = None) -> Suggestion | None:
+    """The most urgent open item other than ``after``, leaving out items another editor has taken."""
+    items = worklist(review_queue().filter(status__in=OPEN_STATUSES))
+    if after is not None:
+        items = items.exclude(id=after.id)
+    if editor is not None:
+        items = items.filter(Q(assignee__isnull=True) | Q(assignee=editor))
+    return items.first()
 
 
 def suggestion_get(suggestion_id: uuid.UUID | str) -> Suggestion:
@@ -51,8 +102,13 @@ def counts_by_status(queryset: QuerySet[Suggestion] | None = None) -> dict[str, 
 
 
 def current_span(body: str, row: Suggestion) -> tuple[int, int] | None:
-    """Where the item's selection is in the text now; None if it is no longer there (outdated)."""
-    span = reanchor(body, exact=row.exact, prefix=row.prefix, suffix=row.suffix, hint=row.start)
+    """Where the item's passage is now (kept by ``SuggestionReanchored``); None once deleted or unanchored."""
+    if not row.exact or row.anchor_state == DELETED:
+        return None
+    if body[row.start : row.end] == row.current_exact:
+        return (row.start, row.end)
+    # An item closed before the last revision keeps where it was then: find its text again.
+    span = reanchor(body, exact=row.current_exact or row.exact, prefix=row.prefix, suffix=row.suffix, hint=row.start)
     return (span.start, span.end) if span else None
 
 
@@ -86,6 +142,7 @@ class ReviewItem:
     outdated: bool
     related: list[Related]
     history: list[Event]
+    quote_diff: list[text_diff.DiffOp]  # the reader's selection → the passage now (empty unless edited)
 
 
 def selection_context(body: str, span: tuple[int, int], replacement: str) -> SelectionContext:
@@ -135,13 +192,14 @@ def suggestion_review(suggestion_id: uuid.UUID | str) -> ReviewItem:
     row = suggestion_get(suggestion_id)
     span = current_span(row.article.body, row)
     context = selection_context(row.article.body, span, row.suggestion) if span is not None else None
+    edited = row.anchor_state == EDITED
     return ReviewItem(
         item=row,
         context=context,
-        # Once accepted, the selection is replaced in the text by design: that is not "outdated".
-        outdated=row.outdated or (span is None and row.status in OPEN_STATUSES),
+        outdated=row.anchor_state == DELETED,
         related=_related(row, span),
         history=suggestion_history(row),
+        quote_diff=text_diff.diff_words(row.exact, row.current_exact) if edited else [],
     )
 
 

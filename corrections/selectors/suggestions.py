@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from ..domain import suggestions as domain
 from ..domain.errors import NotFound
@@ -15,11 +16,20 @@ from .articles import PUBLIC_DATA
 
 #: What each status means, in the reader's words.
 STATUS_LABELS = {
-    domain.NEW: "Received: waiting for an editor.",
-    domain.ASSIGNED: "An editor is looking at it.",
-    domain.ACCEPTED: "Accepted: the article has been corrected.",
-    domain.REJECTED: "Reviewed: the article was not changed.",
-    domain.DUPLICATE: "Someone reported the same thing; the editors handle it there.",
+    domain.NEW: _("Received: waiting for an editor."),
+    domain.ASSIGNED: _("An editor is looking at it."),
+    domain.ACCEPTED: _("Accepted: the article has been corrected."),
+    domain.REJECTED: _("Reviewed: the article was not changed."),
+    domain.DUPLICATE: _("Someone reported the same thing; the editors handle it there."),
+}
+
+#: The kinds of mistake as the reader chose them.
+CATEGORY_LABELS = {
+    "typo": _("Typo or spelling"),
+    "factual": _("Factual error"),
+    "legal": _("Legal problem"),
+    "clarification": _("Unclear"),
+    "other": _("Something else"),
 }
 
 
@@ -33,7 +43,9 @@ class SuggestionStatus:
     reply: str
     exact: str
     suggestion: str
+    comment: str
     category: str
+    category_label: str
     outdated: bool
     received_at: datetime
     resolved_at: datetime | None
@@ -54,11 +66,13 @@ def suggestion_status(token: str) -> SuggestionStatus:
     return SuggestionStatus(
         id=str(row.id),
         status=row.status,
-        status_label=STATUS_LABELS.get(row.status, row.status),
+        status_label=str(STATUS_LABELS.get(row.status, row.status)),
         reply=row.reply,
         exact=row.exact,
         suggestion=row.suggestion,
+        comment=row.comment,
         category=row.category,
+        category_label=str(CATEGORY_LABELS.get(row.category, row.category)),
         outdated=row.outdated and row.status in domain.OPEN_STATUSES,
         received_at=row.received_at,
         resolved_at=row.resolved_at,

@@ -5,7 +5,6 @@ uses are re-exported here.
 """
 
 from .articles import (
-    actor_meta,
     append_after,
     article_publish,
     article_retract,
@@ -14,6 +13,7 @@ from .articles import (
     lock_article,
     lock_article_by_id,
 )
+from .meta import actor_meta, request_meta
 
 __all__ = [
     "actor_meta",
@@ -24,4 +24,5 @@ __all__ = [
     "correction_issue",
     "lock_article",
     "lock_article_by_id",
+    "request_meta",
 ]

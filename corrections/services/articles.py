@@ -4,27 +4,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
 
 from .. import store
-from ..domain import commands
+from ..domain import commands, reanchoring
 from ..domain.errors import NotFound, OutOfOrderEvent, SlugTaken
 from ..domain.events import Event, Recorded
-from ..models import Article
-
-
-def actor_meta(user: Any = None, *, kind: str | None = None, request_id: str = "") -> dict[str, Any]:
-    """The ``meta`` of an event: who acted (editor, reader or system) and the request that did it."""
-    if user is not None and getattr(user, "is_authenticated", False):
-        actor: dict[str, Any] = {"kind": kind or "editor", "id": user.pk, "username": user.get_username()}
-    else:
-        actor = {"kind": kind or "reader"}
-    meta: dict[str, Any] = {"actor": actor}
-    if request_id:
-        meta["request_id"] = request_id
-    return meta
+from ..domain.remap import DELETED
+from ..domain.suggestions import OPEN_STATUSES
+from ..models import Article, Suggestion
 
 
 def lock_article(slug: str) -> tuple[Article, store.Head]:
@@ -58,8 +49,25 @@ def append_after(
     )
 
 
-def article_publish(*, slug: str, title: str, body: str, byline: str = "", meta: dict[str, Any]) -> Recorded:
-    events = commands.publish(slug=slug, title=title, body=body, byline=byline)
+def with_reanchoring(article: Article, events: Sequence[Event]) -> list[Event]:
+    """The command's events, then a ``SuggestionReanchored`` for each open report its text change moves or changes."""
+    if not any(event.changes_text for event in events):
+        return list(events)
+    rows = Suggestion.objects.filter(article_id=article.id, status__in=OPEN_STATUSES).exclude(anchor_state=DELETED)
+    return reanchoring.with_reanchoring(article.as_state(), events, [row.as_state() for row in rows])
+
+
+def article_publish(
+    *,
+    slug: str,
+    title: str,
+    body: str,
+    byline: str = "",
+    first_published: datetime | None = None,
+    meta: dict[str, Any],
+) -> Recorded:
+    stated = first_published.isoformat() if first_published else None
+    events = commands.publish(slug=slug, title=title, body=body, byline=byline, first_published=stated)
     taken = SlugTaken(f"The slug “{slug}” is already taken by another article; choose another.", slug=slug)
     if Article.objects.filter(slug=slug).exists():
         raise taken
@@ -79,11 +87,14 @@ def article_revise(
     title: str | None = None,
     body: str | None = None,
     note: str = "",
+    origin: str = "editor",
     meta: dict[str, Any],
 ) -> Recorded:
     article, head = lock_article(slug)
-    events = commands.revise(article.as_state(), expected_version=expected_version, title=title, body=body, note=note)
-    return append_after(head, events, meta=meta, loaded=[article])[0]
+    events = commands.revise(
+        article.as_state(), expected_version=expected_version, title=title, body=body, note=note, origin=origin
+    )
+    return append_after(head, with_reanchoring(article, events), meta=meta, loaded=[article])[0]
 
 
 @transaction.atomic
@@ -106,7 +117,7 @@ def correction_issue(
         changes=changes,
         suggestion_id=suggestion_id,
     )
-    return append_after(head, events, meta=meta, loaded=[article])[0]
+    return append_after(head, with_reanchoring(article, events), meta=meta, loaded=[article])[0]
 
 
 @transaction.atomic

@@ -10,6 +10,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -21,12 +23,12 @@ from ..domain.events import Recorded
 from ..models import Article, Comment, CommentAuthor
 from ..roles import is_editor
 from ..selectors.comments import moderation_mode
-from .articles import actor_meta, append_after, lock_article, lock_article_by_id
+from .articles import append_after, lock_article, lock_article_by_id
 
 
-def comment_meta(user: Any = None, *, request_id: str = "") -> dict[str, Any]:
-    """The ``meta`` of a comment event: a logged-in reader is a reader, not an editor."""
-    return actor_meta(user, kind="editor" if is_editor(user) else "reader", request_id=request_id)
+def commenter_kind(user: AbstractBaseUser | AnonymousUser | None) -> str:
+    """Who a comment event says acted: a logged-in reader is a reader, not an editor."""
+    return "editor" if is_editor(user) else "reader"
 
 
 def _comment_uuid(comment_id: Any) -> uuid.UUID:
@@ -66,7 +68,7 @@ def comment_post(
     author_name: str = "",
     email: str = "",
     parent_id: str | None = None,
-    user: Any = None,
+    user: AbstractBaseUser | AnonymousUser | None = None,
     meta: dict[str, Any],
 ) -> Recorded:
     """Post a comment (or a reply); an e-mail, if given, goes to ``CommentAuthor``, never into the log."""
@@ -76,9 +78,9 @@ def comment_post(
             validate_email(email)
         except ValidationError as error:
             raise InvalidCommand(f"“{email}” is not an e-mail address.") from error
-    authenticated = user is not None and getattr(user, "is_authenticated", False)
-    if authenticated and not (author_name or "").strip():
-        author_name = user.get_full_name() or user.get_username()
+    member = user if isinstance(user, AbstractBaseUser) and user.is_authenticated else None
+    if member is not None and not (author_name or "").strip():
+        author_name = getattr(member, "get_full_name", str)() or member.get_username()
     article, head = lock_article(slug)
     parent = None
     if parent_id is not None:
@@ -96,13 +98,13 @@ def comment_post(
         mode=moderation_mode(article),
         parent=_facts(parent),
         parent_id=parent_id,
-        author_user_id=user.pk if authenticated else None,
+        author_user_id=member.pk if member is not None else None,
         trusted=is_editor(user),
     )
     if email:
         # Written first so that reactors running inside the append (notifications) can already find it.
         CommentAuthor.objects.create(comment_id=events[0].comment_id, email=email)
-    known = [row for row in (article, parent, user if authenticated else None) if row is not None]
+    known = [row for row in (article, parent, member) if row is not None]
     return append_after(head, events, meta=meta, loaded=known)[0]
 
 
@@ -127,6 +129,14 @@ def comment_hide(*, comment_id: str, reason: str, meta: dict[str, Any]) -> Recor
     """An editor hides a comment for good, with a reason; the original stays in the log."""
     article, head, comment = _lock_comment(comment_id)
     events = domain.hide(article.as_state(), _facts(comment), reason=reason)
+    return append_after(head, events, meta=meta, loaded=[article, comment])[0]
+
+
+@transaction.atomic
+def comment_restore(*, comment_id: str, reason: str = "", meta: dict[str, Any]) -> Recorded:
+    """An editor shows a hidden comment again; both the hiding and this stay in the log."""
+    article, head, comment = _lock_comment(comment_id)
+    events = domain.restore(article.as_state(), _facts(comment), reason=reason)
     return append_after(head, events, meta=meta, loaded=[article, comment])[0]
 
 

@@ -11,6 +11,8 @@ import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
 from .. import store
@@ -19,7 +21,7 @@ from ..domain.errors import InvalidCommand, NotFound
 from ..domain.events import Recorded
 from ..models import Article, Suggestion
 from ..roles import is_editor
-from .articles import append_after, lock_article_by_id
+from .articles import append_after, lock_article_by_id, with_reanchoring
 
 
 def _find(suggestion_id: uuid.UUID | str) -> Suggestion | None:
@@ -40,10 +42,13 @@ def lock_suggestion(suggestion_id: uuid.UUID | str) -> tuple[Article, store.Head
     return article, head, row
 
 
-def find_editor(editor: Any) -> Any:
+def find_editor(editor: AbstractBaseUser | AnonymousUser | int | str) -> AbstractBaseUser:
     """An active user with the desk permission, by user object, id or username."""
     users = get_user_model().objects.filter(is_active=True)
-    if isinstance(editor, get_user_model()):
+    user: AbstractBaseUser | None
+    if isinstance(editor, AnonymousUser):
+        user = None
+    elif isinstance(editor, get_user_model()):
         user = editor
     elif isinstance(editor, int) or (isinstance(editor, str) and editor.isdigit()):
         user = users.filter(pk=int(editor)).first() or users.filter(username=str(editor)).first()
@@ -57,7 +62,9 @@ def find_editor(editor: Any) -> Any:
 
 
 @transaction.atomic
-def suggestion_assign(*, suggestion_id: uuid.UUID | str, editor: Any, meta: dict[str, Any]) -> Recorded:
+def suggestion_assign(
+    *, suggestion_id: uuid.UUID | str, editor: AbstractBaseUser | AnonymousUser | int | str, meta: dict[str, Any]
+) -> Recorded:
     """Assign the suggestion to an editor (a user, an id or a username)."""
     user = find_editor(editor)
     article, head, row = lock_suggestion(suggestion_id)
@@ -91,7 +98,7 @@ def suggestion_accept(
         note=note,
         reply=reply,
     )
-    return append_after(head, events, meta=meta, loaded=[article, row])
+    return append_after(head, with_reanchoring(article, events), meta=meta, loaded=[article, row])
 
 
 @transaction.atomic

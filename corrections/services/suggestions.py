@@ -14,16 +14,13 @@ from typing import Any
 
 from django.db import transaction
 
-from .. import selectors
-from ..domain import anchoring
+from .. import selectors, store
+from ..domain import anchoring, reanchoring, remap
 from ..domain import suggestions as domain
 from ..domain.errors import ArticleRetractedError, InvalidCommand, NotFound
 from ..domain.events import Recorded
 from ..models import Article, Suggestion, SuggestionTicket
 from .articles import append_after, lock_article
-
-#: Characters of context kept on each side of the selection, for re-anchoring after revisions.
-CONTEXT = 32
 
 
 @dataclass(frozen=True)
@@ -58,6 +55,38 @@ def _open_duplicate(article: Article, span: anchoring.Span, suggestion: str) -> 
     return next((row for row in candidates if domain.duplicate_key(span, row.suggestion) == key), None)
 
 
+def _ticket(suggestion_id: str, name: str, email: str) -> SuggestionTicket:
+    return SuggestionTicket.objects.create(
+        suggestion_id=suggestion_id, token=secrets.token_urlsafe(32), name=name.strip(), email=email.strip()
+    )
+
+
+def _submit_unanchored(
+    article: Article,
+    head: store.Head,
+    suggestion: str,
+    comment: str,
+    category: str,
+    name: str,
+    email: str,
+    meta: dict[str, Any],
+) -> Submitted:
+    """A request about the whole article ("write to us"): no quote, no anchor, never merged with another."""
+    suggestion_id = str(uuid.uuid4())
+    event = domain.SuggestionReceived(
+        suggestion_id=suggestion_id,
+        exact="",
+        start=0,
+        against_version=article.version,
+        suggestion=suggestion.strip(),
+        comment=comment.strip(),
+        category=category,
+    )
+    recorded = append_after(head, [event], meta=meta, loaded=[article])[0]
+    ticket = _ticket(suggestion_id, name, email)
+    return Submitted(suggestion_id, ticket.token, domain.NEW, False, recorded)
+
+
 @transaction.atomic
 def suggestion_submit(
     *,
@@ -78,10 +107,12 @@ def suggestion_submit(
     """Record a reader's report, or second the open report it duplicates; either way the reader gets a ticket.
 
     The selection is resolved in the text of the version the reader saw (422 if
-    it is not there or ambiguous), then re-anchored onto the current text; if it
-    is gone from the current text the item is recorded as outdated.
+    it is not there or ambiguous); if that is an older version, the passage is
+    followed through the diff to the current text (``SuggestionReanchored`` in
+    the same append), and a passage gone since is recorded as outdated.
     ``end`` is accepted as part of the position selector but only ``start`` is
-    used, as a hint: the quote and its context decide.
+    used, as a hint: the quote and its context decide. With no ``exact`` the
+    report is about the whole article: it is recorded without an anchor.
     """
     domain.check_submission(exact=exact, suggestion=suggestion, comment=comment, category=category)
     if start is not None and end is not None and end < start:
@@ -89,15 +120,23 @@ def suggestion_submit(
     article, head = lock_article(slug)
     if article.status == Article.RETRACTED:
         raise ArticleRetractedError("This article has been retracted; it no longer takes corrections.")
+    if not exact.strip():
+        return _submit_unanchored(article, head, suggestion, comment, category, name, email, meta)
     seen = _text_seen(article, version)
     span = anchoring.resolve(seen, exact, prefix, suffix, start)
     # Keep the quote and its context as they stand in the text, so later re-anchoring does not depend
-    # on how the reader's browser rendered white space.
+    # on how the reader's browser rendered white space or typography.
     quote = seen[span.start : span.end]
-    before = seen[max(0, span.start - CONTEXT) : span.start]
-    after = seen[span.end : span.end + CONTEXT]
-    now = domain.reanchor(article.body, exact=quote, prefix=before, suffix=after, hint=span.start)
-    original = _open_duplicate(article, now, suggestion) if now is not None else None
+    before, after = reanchoring.context(seen, span.start, span.end)
+    # Seen on an older version: follow the passage through the diff to the current text.
+    followed = (
+        remap.follow(seen, article.body, span.start, span.end, original=quote, proposed=suggestion.strip())
+        if seen != article.body
+        else None
+    )
+    now = span if followed is None else anchoring.Span(followed.start, followed.end)
+    gone = followed is not None and followed.state == remap.DELETED
+    original = _open_duplicate(article, now, suggestion) if not gone else None
     if original is not None:
         suggestion_id = str(original.id)
         events: list[domain.Event] = [domain.SuggestionSeconded(suggestion_id=suggestion_id, comment=comment.strip())]
@@ -116,10 +155,23 @@ def suggestion_submit(
                 category=category,
             )
         ]
+        if followed is not None:
+            prefix_now, suffix_now = reanchoring.context(article.body, followed.start, followed.end)
+            events.append(
+                domain.SuggestionReanchored(
+                    suggestion_id=suggestion_id,
+                    state=followed.state,
+                    start=followed.start,
+                    end=followed.end,
+                    exact=followed.exact,
+                    prefix=prefix_now,
+                    suffix=suffix_now,
+                    probably_resolved=followed.probably_resolved,
+                    how=followed.how,
+                )
+            )
     loaded = [article, *([original] if original is not None else [])]
     recorded = append_after(head, events, meta=meta, loaded=loaded)[0]
-    ticket = SuggestionTicket.objects.create(
-        suggestion_id=suggestion_id, token=secrets.token_urlsafe(32), name=name.strip(), email=email.strip()
-    )
-    status = original.status if original is not None else domain.NEW
+    ticket = _ticket(suggestion_id, name, email)
+    status = Suggestion.objects.filter(id=suggestion_id).values_list("status", flat=True).get()
     return Submitted(suggestion_id, ticket.token, status, original is not None, recorded)

@@ -6,24 +6,19 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from . import selectors
-from .comment_views import CommentForm, comment_context
-from .domain.errors import NotFound
-from .selectors import suggestions as suggestion_selectors
-from .selectors import transparency
+from .. import selectors
+from ..domain.errors import NotFound
+from ..selectors import suggestions as suggestion_selectors
+from ..selectors import transparency
+from .article_page import article_page
 
 
 def article_index(request: HttpRequest) -> HttpResponse:
     return render(request, "corrections/index.html", {"articles": selectors.article_list()[:50]})
 
 
-def article_detail(request: HttpRequest, slug: str, comment_form: CommentForm | None = None) -> HttpResponse:
-    try:
-        article = selectors.article_get(slug)
-    except NotFound as error:
-        raise Http404(error.message) from error
-    context = {"article": article, "notes": article.notes.all(), **comment_context(request, article, comment_form)}
-    return render(request, "corrections/article.html", context)
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return article_page(request, slug)
 
 
 def article_history(request: HttpRequest, slug: str) -> HttpResponse:
@@ -37,8 +32,10 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
 
 def corrections_index(request: HttpRequest) -> HttpResponse:
     """Every public correction, newest first, each linked to its article (50 a page)."""
-    page = Paginator(transparency.public_corrections(), 50).get_page(request.GET.get("page"))
-    return render(request, "corrections/corrections.html", {"page_obj": page})
+    filters = transparency.CorrectionFilters.from_query(request.GET)
+    page = Paginator(transparency.public_corrections(filters), 50).get_page(request.GET.get("page"))
+    context = {"page_obj": page, "filters": filters, "kinds": transparency.FILTER_KINDS}
+    return render(request, "corrections/corrections.html", context)
 
 
 def suggestion_status(request: HttpRequest, token: str) -> HttpResponse:

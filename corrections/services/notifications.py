@@ -1,5 +1,10 @@
 """Notifications through a transactional outbox: nothing lost, nothing sent twice.
 
+The service layer of notifications: the rules, the outbox writes, the relay, the
+daily digest and the claim/mark of a delivery. What a row looks like as an
+e-mail or a webhook is ``corrections.rendering``; ``corrections.tasks`` only
+hands ids to the functions here.
+
 1. **Rules.** ``react`` is a store reactor: inside the append's transaction it
    turns an event into ``Notification`` rows (the outbox). Each row has a unique
    ``key`` (event, kind, recipient), so one event never yields two rows for one
@@ -24,30 +29,25 @@ webhooks the same ``X-Newsdesk-Delivery``), so receivers can drop them.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import logging
-import urllib.request
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from . import store
-from .domain import comments as comment_domain
-from .domain import suggestions as suggestion_domain
-from .domain.events import Recorded
-from .models import Article, Comment, CommentAuthor, Notification, Suggestion, SuggestionTicket
+from newsdesk.celery import app
+
+from .. import rendering
+from ..domain import comments as comment_domain
+from ..domain import suggestions as suggestion_domain
+from ..domain.events import Recorded
+from ..models import Comment, CommentAuthor, Notification, Suggestion, SuggestionTicket
+from ..rendering import NothingToSend
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +56,8 @@ class DeliveryFailed(Exception):
     """A delivery attempt failed and will be retried (the task retries on this)."""
 
 
-class NothingToSend(Exception):
-    """No one to send to any more (an erased e-mail, a hidden reply, a setting removed): the row is skipped."""
+#: Enqueued by name, so this module never imports the tasks that call it.
+DELIVER_TASK = "corrections.tasks.deliver_notification"
 
 
 # --- Rules ----------------------------------------------------------------------
@@ -100,10 +100,11 @@ def _suggestion_decided(recorded: Recorded) -> list[Notification]:
     address itself is read again at delivery, after any erasure.
     """
     event = recorded.event
+    assert isinstance(event, suggestion_domain.SuggestionAccepted | suggestion_domain.SuggestionRejected)
     status = suggestion_domain.ACCEPTED if event.type == "SuggestionAccepted" else suggestion_domain.REJECTED
-    ids = [
+    ids: list[Any] = [
         event.suggestion_id,
-        *Suggestion.objects.filter(duplicate_of_id=event.suggestion_id).values_list("id", flat=True),
+        *Suggestion.objects.filter(duplicate_of_id__in=[event.suggestion_id]).values_list("id", flat=True),
     ]
     tickets = SuggestionTicket.objects.filter(suggestion_id__in=ids).exclude(email="").order_by("pk")
     payload = {"suggestion_id": event.suggestion_id, "status": status, "reply": event.reply}
@@ -125,7 +126,7 @@ def _reply_row(recorded: Recorded, *, comment_id: str, parent_id: str) -> list[N
 
 
 def _comment_posted(recorded: Recorded) -> list[Notification]:
-    event = recorded.event
+    event = recorded.event_as(comment_domain.CommentPosted)
     if event.parent_id is None or event.pending:
         return []
     return _reply_row(recorded, comment_id=event.comment_id, parent_id=event.parent_id)
@@ -133,10 +134,11 @@ def _comment_posted(recorded: Recorded) -> list[Notification]:
 
 def _comment_approved(recorded: Recorded) -> list[Notification]:
     """A reply held for pre-moderation is announced when an editor shows it."""
-    comment = Comment.objects.filter(id=recorded.event.comment_id).values("parent_id", "status").first()
+    comment_id = recorded.event_as(comment_domain.CommentApproved).comment_id
+    comment = Comment.objects.filter(id=comment_id).values("parent_id", "status").first()
     if comment is None or comment["parent_id"] is None or comment["status"] != comment_domain.VISIBLE:
         return []
-    return _reply_row(recorded, comment_id=recorded.event.comment_id, parent_id=str(comment["parent_id"]))
+    return _reply_row(recorded, comment_id=comment_id, parent_id=str(comment["parent_id"]))
 
 
 RULES: dict[str, Callable[[Recorded], list[Notification]]] = {
@@ -176,8 +178,6 @@ def _write(rows: Sequence[Notification]) -> list[int]:
 
 def enqueue(ids: Iterable[int]) -> int:
     """Hand ids to Celery; if the broker is unreachable, log it and leave the rest to the relay."""
-    from .tasks import app, deliver_notification
-
     ids = list(ids)
     eager = app.conf.task_always_eager
     if not eager:
@@ -185,7 +185,7 @@ def enqueue(ids: Iterable[int]) -> int:
         Notification.objects.filter(id__in=ids, status=Notification.PENDING).update(enqueued_at=timezone.now())
     for done, notification_id in enumerate(ids):
         try:
-            deliver_notification.apply_async(args=[notification_id])
+            app.signature(DELIVER_TASK).apply_async(args=(notification_id,))
         except Exception:
             logger.warning(
                 "Broker unreachable: %d notification(s) stay pending for the relay.", len(ids) - done, exc_info=True
@@ -295,13 +295,18 @@ def claim(notification_id: int) -> Notification | None:
     return Notification.objects.get(id=notification_id) if claimed else None
 
 
-def deliver(notification_id: int) -> str:
-    """Claim, send and mark one notification; returns what happened (raises DeliveryFailed to be retried)."""
+def deliver(notification_id: int, *, retry: bool = True) -> str:
+    """Claim, send and mark one notification; returns what happened.
+
+    A failed attempt raises ``DeliveryFailed`` for the task to retry; with
+    ``retry=False`` (eager mode, inside a reader's request) it leaves the row
+    pending for the relay instead, so nobody waits for a receiver that is down.
+    """
     row = claim(notification_id)
     if row is None:
         return "not claimed"
     try:
-        send(row)
+        rendering.send(row)
     except NothingToSend as reason:
         _finish(row, Notification.SKIPPED, str(reason))
         logger.info("Notification %s skipped: %s", row.id, reason)
@@ -314,10 +319,13 @@ def deliver(notification_id: int) -> str:
             return Notification.FAILED
         later = timezone.now() + timedelta(seconds=backoff(row.attempts))
         # The task's own retry is the next enqueue; the relay steps in only if that one is lost.
+        # Without a retry the relay is the next enqueue, once the row is due.
         Notification.objects.filter(id=row.id).update(
-            last_error=message, claimed_until=None, due_at=later, enqueued_at=later
+            last_error=message, claimed_until=None, due_at=later, enqueued_at=later if retry else None
         )
         logger.warning("Notification %s attempt %d failed: %s", row.id, row.attempts, message)
+        if not retry:
+            return Notification.PENDING
         raise DeliveryFailed(message) from error
     _finish(row, Notification.SENT, "")
     return Notification.SENT
@@ -330,203 +338,3 @@ def _finish(row: Notification, status: str, error: str) -> None:
         claimed_until=None,
         sent_at=timezone.now() if status == Notification.SENT else None,
     )
-
-
-# --- Rendering and sending --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Mail:
-    subject: str
-    body: str
-    to: list[str] = field(default_factory=list)
-
-
-def send(row: Notification) -> None:
-    if row.kind == Notification.WEBHOOK:
-        post_webhook(row)
-        return
-    mail = RENDERERS[row.kind](row)
-    EmailMessage(
-        subject=mail.subject,
-        body=mail.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=mail.to,
-        headers={"Message-ID": message_id(row)},
-    ).send()
-
-
-def message_id(row: Notification) -> str:
-    """The same for every attempt at one notification, so a receiver can drop a duplicate."""
-    host = urlsplit(settings.SITE_URL).hostname or "newsdesk.invalid"
-    return f"<{row.key.replace(':', '.')}@{host}>"
-
-
-def _article(row: Notification) -> Article | None:
-    return Article.objects.filter(id=row.stream_id).first() if row.stream_id else None
-
-
-def _link(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def _admin_link(suggestion_id: str) -> str:
-    try:
-        return _link(reverse("admin:corrections_suggestion_change", args=[suggestion_id]))
-    except NoReverseMatch:
-        return _link("/admin/")
-
-
-def _desk() -> list[str]:
-    if not settings.DESK_EMAIL:
-        raise NothingToSend("DESK_EMAIL is not set.")
-    return list(settings.DESK_EMAIL)
-
-
-def _quote(text: str) -> str:
-    return "\n".join(f"  {line}" for line in text.splitlines() or [""])
-
-
-def render_desk_suggestion(row: Notification) -> Mail:
-    data = row.payload
-    article = _article(row)
-    title = article.title if article else "an article"
-    lines = [
-        f"A reader suggests a correction ({data.get('category', 'typo')}) to “{title}”:",
-        "",
-        "Text:",
-        _quote(data.get("exact", "")),
-        "Suggestion:",
-        _quote(data.get("suggestion") or "(no replacement proposed)"),
-    ]
-    if data.get("comment"):
-        lines += ["Comment:", _quote(data["comment"])]
-    lines += ["", f"Review it: {_admin_link(data['suggestion_id'])}"]
-    if article:
-        lines.append(f"Article: {_link(f'/articles/{article.slug}/')}")
-    return Mail(f"[{settings.SITE_NAME}] New suggestion on “{title}”", "\n".join(lines) + "\n", _desk())
-
-
-def render_desk_digest(row: Notification) -> Mail:
-    data = row.payload
-    items = data.get("items", [])
-    lines = [f"{len(items)} new suggestion(s) since {data['since'][:16].replace('T', ' ')}; {data['open']} open.", ""]
-    for item in items:
-        lines += [
-            f"• “{item['article']}” ({item['category']}, now {item['status']})",
-            _quote(f"“{item['exact']}” → “{item['suggestion'] or '…'}”"),
-            f"  {_admin_link(item['suggestion_id'])}",
-            "",
-        ]
-    return Mail(f"[{settings.SITE_NAME}] Suggestions digest for {data['day']}", "\n".join(lines), _desk())
-
-
-def render_reader_decision(row: Notification) -> Mail:
-    ticket = SuggestionTicket.objects.filter(pk=row.recipient.removeprefix("ticket:")).first()
-    if ticket is None or not ticket.email:
-        raise NothingToSend("The reader's e-mail address has been erased.")
-    data = row.payload
-    article = _article(row)
-    title = article.title if article else "our article"
-    item = Suggestion.objects.filter(id=data["suggestion_id"]).first()
-    accepted = data["status"] == suggestion_domain.ACCEPTED
-    lines = [f"Hello {ticket.name}," if ticket.name else "Hello,", "", f"Thank you for your suggestion on “{title}”."]
-    if item:
-        lines += ["", _quote(f"“{item.exact}” → “{item.suggestion or '…'}”")]
-    lines += [
-        "",
-        "The editors accepted it and corrected the article." if accepted else "The editors decided not to change this.",
-    ]
-    if data.get("reply"):
-        lines += ["", "Their reply:", _quote(data["reply"])]
-    lines += ["", f"Status: {_link(f'/suggestions/{ticket.token}/')}"]
-    subject = (
-        f"Your correction to “{title}” was accepted" if accepted else f"About your suggested correction to “{title}”"
-    )
-    return Mail(subject, "\n".join(lines) + "\n", [ticket.email])
-
-
-def render_comment_reply(row: Notification) -> Mail:
-    data = row.payload
-    author = CommentAuthor.objects.filter(comment_id=data["parent_id"]).exclude(email="").first()
-    if author is None:
-        raise NothingToSend("The comment author's e-mail address has been erased.")
-    reply = Comment.objects.select_related("article").filter(id=data["comment_id"]).first()
-    if reply is None or reply.status != comment_domain.VISIBLE:
-        raise NothingToSend("The reply is no longer shown.")
-    own = CommentAuthor.objects.filter(comment_id=data["comment_id"]).values_list("email", flat=True).first()
-    if own and own.lower() == author.email.lower():
-        raise NothingToSend("They replied to their own comment.")
-    title = reply.article.title
-    lines = [
-        f"{reply.author_name} replied to your comment on “{title}”:",
-        "",
-        _quote(reply.body),
-        "",
-        f"Read it: {_link(f'/articles/{reply.article.slug}/#comment-{reply.id}')}",
-    ]
-    return Mail(f"{reply.author_name} replied to your comment on “{title}”", "\n".join(lines) + "\n", [author.email])
-
-
-RENDERERS: dict[str, Callable[[Notification], Mail]] = {
-    Notification.DESK_SUGGESTION: render_desk_suggestion,
-    Notification.DESK_DIGEST: render_desk_digest,
-    Notification.READER_DECISION: render_reader_decision,
-    Notification.COMMENT_REPLY: render_comment_reply,
-}
-
-
-def sign(body: bytes, secret: str) -> str:
-    """The X-Newsdesk-Signature header: sha256=<HMAC-SHA256 hex of the body>."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def webhook_body(row: Notification) -> bytes:
-    article = _article(row)
-    data = row.payload
-    title = article.title if article else "?"
-    if row.event_type == "SuggestionReceived":
-        text = f"New suggestion on “{title}”: “{data.get('exact', '')}” → “{data.get('suggestion', '')}”"
-    else:
-        verdict = "accepted" if row.event_type == "SuggestionAccepted" else "rejected"
-        text = f"Suggestion {verdict} on “{title}”"
-    body = {
-        "event": row.event_type,
-        "delivery": row.key,
-        "text": text,
-        "article": {
-            "id": str(row.stream_id),
-            "slug": article.slug if article else None,
-            "title": article.title if article else None,
-            "url": _link(f"/articles/{article.slug}/") if article else None,
-        },
-        "data": data,
-        "position": row.event_position,
-        "version": row.event_version,
-    }
-    return json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
-
-
-def post_webhook(row: Notification) -> None:
-    url = settings.NOTIFY_WEBHOOK_URL
-    if not url:
-        raise NothingToSend("NOTIFY_WEBHOOK_URL is not set.")
-    if urlsplit(url).scheme not in {"http", "https"}:
-        raise NothingToSend("NOTIFY_WEBHOOK_URL must be an http:// or https:// address.")
-    body = webhook_body(row)
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": "Newsdesk",
-        "X-Newsdesk-Event": row.event_type,
-        "X-Newsdesk-Delivery": row.key,
-    }
-    if settings.NOTIFY_WEBHOOK_SECRET:
-        headers["X-Newsdesk-Signature"] = sign(body, settings.NOTIFY_WEBHOOK_SECRET)
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    # A non-2xx answer raises HTTPError: a failed attempt, retried with backoff.
-    with urllib.request.urlopen(request, timeout=settings.NOTIFY_WEBHOOK_TIMEOUT) as response:
-        response.read()
-
-
-if react not in store.REACTORS:
-    store.REACTORS.append(react)

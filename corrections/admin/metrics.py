@@ -1,0 +1,54 @@
+"""The desk's metrics page: time to resolution, acceptance rate, open items by age, reports per article."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from .. import charts
+from ..roles import is_editor
+from ..selectors import metrics as metrics_selectors
+from .forms import MetricsForm
+
+
+def metrics_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> TemplateResponse:
+    """Time to resolution, acceptance rate, open items by age and reports per article, as SVG charts."""
+    if not is_editor(request.user):
+        raise PermissionDenied
+    form = MetricsForm(request.GET or None)
+    query = form.cleaned_data if form.is_valid() else {}
+    figures = metrics_selectors.desk_metrics(days=query.get("days") or 30, bucket=query.get("bucket") or "day")
+    outcomes = figures.outcomes
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": "Desk metrics",
+        "subtitle": None,
+        "form": form if form.is_bound else MetricsForm(),
+        "m": figures,
+        "acceptance_percent": round(outcomes.acceptance_rate * 100) if outcomes.acceptance_rate is not None else None,
+        "resolution_chart": charts.bar_chart(
+            [(b.label, b.count) for b in figures.resolution.histogram], title="Time to resolution"
+        ),
+        "outcomes_chart": charts.bar_chart(
+            [("accepted", outcomes.accepted), ("rejected", outcomes.rejected), ("duplicate", outcomes.duplicate)],
+            title="Outcomes",
+            width=320,
+            colours=("#5a9e4b", "#b04a6c", "#8a8a8a"),
+        ),
+        "age_chart": charts.bar_chart(
+            [(b.label, b.count) for b in figures.open_by_age], title="Open items by age", colours=("#e07b39",)
+        ),
+        "reports_chart": charts.line_chart(
+            [period.strftime("%-d %b") for period in figures.reports.periods],
+            [(s.title, s.counts) for s in figures.reports.series],
+            title=f"Reports per article, by {figures.reports.bucket}",
+        ),
+        "api_url": reverse("api:review-metrics"),
+        "changelist_url": reverse("admin:corrections_suggestion_changelist"),
+    }
+    request.current_app = model_admin.admin_site.name
+    return TemplateResponse(request, "admin/corrections/suggestion/metrics.html", context)

@@ -1,0 +1,1 @@
+"""Public HTML pages: ``pages`` (article, history, corrections, a reader's status page), ``comments`` (the forms)."""

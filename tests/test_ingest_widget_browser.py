@@ -1,0 +1,72 @@
+"""The widget on the newsroom's own page finds its article by the canonical URL, in a real browser."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from corrections.models import Article, Suggestion
+from corrections.services import sources as source_services
+
+from .conftest import require
+from .newsroom import Newsroom, newsroom_fixture  # noqa: F401
+from .test_widget_browser import ARGS, CHROMIUM
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_db")]
+
+SELECT = """phrase => {
+  const body = document.querySelector('.story-body');
+  const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(phrase);
+    if (at >= 0) {
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + phrase.length);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+      return true;
+    }
+  }
+  return false;
+}"""
+
+
+def test_a_reader_reports_a_mistake_on_the_newsrooms_own_page(
+    newsroom: Newsroom, live_server: Any, settings: Any
+) -> None:
+    """A page carrying the script tag, with no slug, is matched by its canonical URL and the report lands there."""
+    require(os.path.exists(CHROMIUM), f"Chromium is not installed at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    settings.CORS_ALLOWED_ORIGINS = [newsroom.base]
+    source = source_services.source_create(kind="feed", url=newsroom.url("/feed.xml"), selector=".story-body")
+    source_services.source_poll(source_id=source.pk)
+    body = Article.objects.get(slug="harbour-bridge").body
+    newsroom.page_extra = (
+        f'<script src="{live_server.url}/static/corrections/widget.js" defer '
+        f'data-api-base="{live_server.url}/api/v1" data-container=".story-body"></script>'
+    )
+    # No ORM call inside Playwright's block: it runs an event loop in this thread.
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(newsroom.article_url("harbour-bridge") + "?utm_source=social")
+            page.get_by_role("button", name="Suggest a correction").wait_for()
+            assert page.evaluate(SELECT, "Jon Smith")
+            page.keyboard.press("Control+Enter")
+            dialog = page.get_by_role("dialog", name="Suggest a correction")
+            dialog.get_by_label("Your fix").fill("John Smith")
+            with page.expect_request(lambda request: request.method == "POST") as sent:
+                dialog.get_by_role("button", name="Send").click()
+            dialog.get_by_role("link", name="the status of your suggestion").wait_for()
+            posted_to, payload = sent.value.url, sent.value.post_data_json
+        finally:
+            browser.close()
+    assert posted_to == f"{live_server.url}/api/v1/articles/harbour-bridge/suggestions/"
+    assert payload["start"] == body.index("Jon Smith")
+    suggestion = Suggestion.objects.get()
+    assert (suggestion.exact, suggestion.suggestion) == ("Jon Smith", "John Smith")

@@ -1,0 +1,99 @@
+"""Readers get the pages and the widget in English or Ukrainian, as their browser asks (or the site's setting)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client, override_settings
+
+from corrections.models import Article
+from corrections.services import actor_meta, correction_issue
+from tests.conftest import require
+from tests.test_widget_browser import ARGS, CHROMIUM, SELECT
+
+pytestmark = pytest.mark.django_db
+
+
+def corrected(slug: str) -> None:
+    version = Article.objects.get(slug=slug).version
+    correction_issue(slug=slug, expected_version=version, kind="correction", note="Wrong year.", meta=actor_meta())
+
+
+def test_the_article_page_in_ukrainian_for_a_ukrainian_browser(client: Client, article: str) -> None:
+    """Accept-Language: uk gives the Ukrainian page: lang attribute, label, links and the write-to-us form."""
+    corrected(article)
+    html = client.get(f"/articles/{article}/", HTTP_ACCEPT_LANGUAGE="uk,en;q=0.5").content.decode()
+    assert '<html lang="uk">' in html
+    assert ">Виправлено</a>" in html and "Історія цієї статті" in html and "Напишіть нам про цю статтю" in html
+    assert "Що неправильно або чого бракує?" in html and "Виправлення, " in html
+    assert "Коментарі (0)" in html and "Напишіть перший коментар" in html and "Опублікувати коментар" in html
+
+
+def test_the_article_page_in_english_by_default(client: Client, article: str) -> None:
+    corrected(article)
+    html = client.get(f"/articles/{article}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert '<html lang="en-gb">' in html and ">Corrected</a>" in html and "History of this article" in html
+
+
+@override_settings(LANGUAGE_CODE="uk")
+def test_a_newsroom_sets_its_language(client: Client, article: str) -> None:
+    """With LANGUAGE_CODE=uk a browser that asks for no language we speak gets Ukrainian."""
+    assert "Історія цієї статті" in client.get(f"/articles/{article}/").content.decode()
+
+
+def test_the_status_page_in_ukrainian(client: Client, api: Any, article: str) -> None:
+    token = api.post(
+        f"/api/v1/articles/{article}/suggestions/", {"exact": "Jon Smith", "suggestion": "John Smith"}, format="json"
+    ).json()["token"]
+    html = client.get(f"/suggestions/{token}/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert "Отримано: чекає на редактора." in html and "Що ви надіслали" in html
+    assert "Друкарська помилка або правопис" in html
+
+
+def test_the_widget_catalogue_follows_the_browser(client: Client) -> None:
+    """The widget's strings come from a JSON catalogue under /api/ (so other sites may fetch it)."""
+    catalog = client.get("/api/v1/i18n/", HTTP_ACCEPT_LANGUAGE="uk").json()["catalog"]
+    assert catalog["Suggest a correction"] == "Запропонувати виправлення"
+    assert client.get("/api/v1/i18n/", HTTP_ACCEPT_LANGUAGE="en").json()["catalog"] == {}
+
+
+@pytest.fixture
+def ukrainian_page(publish: Any, live_db: Any) -> Iterator[Any]:
+    slug = publish()
+    require(os.path.exists(CHROMIUM), f"Chromium is not installed at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_context(locale="uk-UA").new_page()
+            page.slug = slug
+            yield page
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+def test_the_widget_speaks_ukrainian_in_chromium(ukrainian_page: Any, live_server: Any) -> None:
+    """In a Ukrainian browser the widget's buttons and dialog are in Ukrainian."""
+    page = ukrainian_page
+    page.goto(f"{live_server.url}/articles/{page.slug}/")
+    page.get_by_role("button", name="Напишіть нам").wait_for()
+    assert page.evaluate(SELECT, "Jon Smith")
+    page.keyboard.press("Control+Enter")
+    dialog = page.get_by_role("dialog", name="Запропонувати виправлення")
+    dialog.wait_for()
+    assert dialog.get_by_label("Ваше виправлення").is_visible()
+    assert dialog.get_by_role("button", name="Надіслати").is_visible()
+
+
+def test_history_and_corrections_pages_in_ukrainian(client: Client, article: str) -> None:
+    """Version numbers, counts and filters read in Ukrainian, with Ukrainian plural forms."""
+    corrected(article)
+    history = client.get(f"/articles/{article}/history/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert "Версія 2" in history and "2 версії тексту" in history and "Перша публікація." in history
+    page = client.get("/corrections/?kind=correction", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert "1 повідомлення відповідає вашим фільтрам." in page and "Усі типи" in page
