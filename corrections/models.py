@@ -90,18 +90,8 @@ class Article(models.Model):
 
     def as_state(self) -> ArticleState:
         """The folded state this row holds (notes aside), for commands to check against."""
-        return ArticleState(
-            id=str(self.id),
-            slug=self.slug,
-            title=self.title,
-            body=self.body,
-            byline=self.byline,
-            status=self.status,
-            version=self.version,
-            text_version=self.text_version,
-            published_at=self.published_at,
-            updated_at=self.updated_at,
-        )
+        names = ("slug", "title", "body", "byline", "status", "version", "text_version", "published_at", "updated_at")
+        return ArticleState(id=str(self.id), **{name: getattr(self, name) for name in names})
 
 
 class PublicNote(models.Model):
@@ -216,6 +206,9 @@ class SuggestionTicket(models.Model):
         return f"ticket for {self.suggestion_id}"
 
 
+VISIBLE_ROOTS = models.Q(parent__isnull=True, status="visible")
+
+
 class Comment(models.Model):
     """Read model: a comment as readers and moderators see it."""
 
@@ -247,14 +240,8 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["posted_at"]
-        indexes = [
-            # An article page's first comments: its visible top-level comments in order, read from the index.
-            models.Index(
-                fields=["article", "version"],
-                condition=models.Q(parent__isnull=True, status="visible"),
-                name="comment_visible_roots",
-            )
-        ]
+        # An article page's first comments: its visible top-level comments in order, read from the index.
+        indexes = [models.Index(fields=["article", "version"], condition=VISIBLE_ROOTS, name="comment_visible_roots")]
 
     def __str__(self) -> str:
         return f"{self.author_name}: {self.body[:40]}"
