@@ -1,15 +1,13 @@
 """The log's hash chain: each event's hash covers its canonical JSON and the hash before it.
 
-``store.append`` chains new events (``chained_hash``); ``verify`` recomputes every
-stream's chain from the rows, so an edited or removed event shows.
+``store.append`` chains new events (``chained_hash``); ``integrity.verify``
+recomputes every stream's chain from the rows (``event_hash``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,38 +46,3 @@ def chained_hash(
         f'"stream_id":"{stream}","type":{json.dumps(type_, ensure_ascii=False)},"version":{version}}}'
     )
     return hashlib.sha256((previous + body).encode()).hexdigest()
-
-
-def iter_all(batch: int = 2000) -> Iterator[EventRow]:
-    """Every event in global order, read in batches."""
-    last = 0
-    while True:
-        rows = list(EventRow.objects.filter(position__gt=last).order_by("position")[:batch])
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1].position
-
-
-@dataclass(frozen=True)
-class Breach:
-    position: int
-    stream_id: str
-    version: int
-    reason: str
-
-
-def verify() -> tuple[int, Breach | None]:
-    """Recompute every stream's hash chain; return how many events were checked and the first breach."""
-    heads: dict[str, tuple[int, str]] = {}
-    checked = 0
-    for row in iter_all():
-        stream = str(row.stream_id)
-        version, previous = heads.get(stream, (0, ""))
-        if row.version != version + 1:
-            return checked, Breach(row.position, stream, row.version, f"expected version {version + 1}")
-        if event_hash(previous, row) != row.hash:
-            return checked, Breach(row.position, stream, row.version, "hash does not match its content")
-        heads[stream] = (row.version, row.hash)
-        checked += 1
-    return checked, None

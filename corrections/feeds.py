@@ -9,6 +9,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .labels import note_label
 from .models import Article, PublicNote
@@ -35,7 +36,9 @@ class CorrectionsFeed(Feed):
         return f"{note_label(note.kind)}: {note.article.title}"
 
     def item_description(self, note: PublicNote) -> str:
-        return note.note
+        # RSS descriptions and Atom summaries are HTML: the note is plain text, so it is HTML-escaped here,
+        # and the feed generator escapes that once more for XML. A reader then shows the note as written.
+        return escape(note.note)
 
     def item_link(self, note: PublicNote) -> str:
         return transparency.article_url(note.article)

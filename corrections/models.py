@@ -16,6 +16,11 @@ from django.utils import timezone
 from .domain.review import SuggestionState
 from .domain.state import ArticleState
 
+# The ingest models live in ``ingest_models``, re-exported here.
+from .ingest_models import Source as Source
+from .ingest_models import TrackedPage as TrackedPage
+from .ingest_models import UnannouncedEdit as UnannouncedEdit
+
 
 class Event(models.Model):
     """One immutable event in an article's stream."""
@@ -201,6 +206,9 @@ class SuggestionTicket(models.Model):
     name = models.CharField(max_length=100, blank=True)
     email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    event_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The stream version of the report this ticket came with (for erasure)."
+    )
 
     def __str__(self) -> str:
         return f"ticket for {self.suggestion_id}"
@@ -252,6 +260,15 @@ class CommentAuthor(models.Model):
 
     comment_id = models.UUIDField(unique=True)
     email = models.EmailField()
+    confirm_token = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="The secret of the one-click link that confirms the address.",
+    )
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Reply notices go only to a confirmed address (the desk is not a relay)."
+    )
 
     def __str__(self) -> str:
         return f"author of {self.comment_id}"
@@ -269,12 +286,14 @@ class Notification(models.Model):
     DESK_DIGEST = "desk_digest"
     READER_DECISION = "reader_decision"
     COMMENT_REPLY = "comment_reply"
+    COMMENT_CONFIRM = "comment_confirm"
     WEBHOOK = "webhook"
     KINDS = [
         (DESK_SUGGESTION, "New suggestion (desk)"),
         (DESK_DIGEST, "Daily digest (desk)"),
         (READER_DECISION, "Decision (reader)"),
         (COMMENT_REPLY, "Reply (comment author)"),
+        (COMMENT_CONFIRM, "Confirm the address (comment author)"),
         (WEBHOOK, "Webhook"),
     ]
     PENDING = "pending"
@@ -312,103 +331,73 @@ class Notification(models.Model):
         return f"{self.get_kind_display()} → {self.recipient} ({self.status})"
 
 
-# --- Ingest: the newsroom's own site -------------------------------------------------
+class PersonalDatum(models.Model):
+    """Not a projection: one personal field of an event, kept beside the log so that it can be erased.
 
+    The event holds ``{"$pd": digest}``, a salted commitment to the value
+    (HMAC-SHA256 keyed with the salt), so the hash chain covers the commitment and
+    not the value. Erasure deletes the value and the salt; the digest alone
+    neither reveals the value nor confirms a guess.
+    """
 
-class Source(models.Model):
-    """Not a projection: a place the newsroom's articles come from (a feed, a sitemap, WordPress, a webhook)."""
-
-    FEED = "feed"
-    SITEMAP = "sitemap"
-    WORDPRESS = "wordpress"
-    WEBHOOK = "webhook"
-    KINDS = [
-        (FEED, "RSS or Atom feed"),
-        (SITEMAP, "Sitemap"),
-        (WORDPRESS, "WordPress site (REST API)"),
-        (WEBHOOK, "Push webhook"),
-    ]
-
-    name = models.CharField(max_length=200, blank=True, help_text="What editors call it, e.g. “Gazette politics feed”.")
-    kind = models.CharField(max_length=16, choices=KINDS)
-    url = models.URLField(
-        max_length=1000,
-        blank=True,
-        help_text="The feed, the sitemap, or the WordPress site's address; for a webhook, the site (optional).",
+    digest = models.CharField(
+        max_length=64, primary_key=True, help_text="HMAC-SHA256(salt, value): what the event holds."
     )
-    selector = models.CharField(
-        max_length=500,
-        blank=True,
-        help_text="CSS selector of the article body on the site’s pages, e.g. “.story-body”; empty: automatic.",
+    stream_id = models.UUIDField(help_text="The article whose event holds this field.")
+    version = models.PositiveIntegerField(help_text="The event's version in its stream.")
+    field = models.CharField(max_length=40, help_text="Where in the event: a data field, or actor.id / actor.username.")
+    subject = models.CharField(
+        max_length=40, blank=True, db_index=True, help_text="user:<id> when the data is about an account."
     )
-    interval_minutes = models.PositiveIntegerField(
-        default=15, help_text="How often the source is checked (webhook sources are pushed to, never polled)."
-    )
-    secret = models.CharField(max_length=64, blank=True, help_text="Webhook signing key (HMAC-SHA256).")
-    active = models.BooleanField(default=True, help_text="Paused sources are neither polled nor accept webhooks.")
+    salt = models.CharField(max_length=64, blank=True)
+    value = models.JSONField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "personal data"
+        indexes = [models.Index(fields=["stream_id", "version"], name="personaldatum_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.field} of v{self.version} of {self.stream_id}"
+
+
+class FlagMark(models.Model):
+    """Not a projection: who flagged which comment, so that one person flags one comment once.
+
+    ``flagger`` is ``user:<id>`` or a keyed pseudonym of an anonymous client's address.
+    """
+
+    comment_id = models.UUIDField()
+    flagger = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    # Conditional GET and WordPress's modified_after cursor for the listing itself.
-    etag = models.CharField(max_length=300, blank=True)
-    last_modified = models.CharField(max_length=100, blank=True)
-    cursor = models.CharField(max_length=40, blank=True, help_text="WordPress: the newest modified time seen.")
-    # Health
-    next_poll_at = models.DateTimeField(default=timezone.now, db_index=True)
-    last_polled_at = models.DateTimeField(null=True, blank=True)
-    last_success_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True, help_text="What went wrong last time, in words; empty when it worked.")
-    last_error_at = models.DateTimeField(null=True, blank=True)
-    failures = models.PositiveIntegerField(default=0, help_text="Failed polls in a row; each doubles the wait.")
 
     class Meta:
-        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["comment_id", "flagger"], name="flagmark_once_per_person")]
 
     def __str__(self) -> str:
-        return self.name or f"{self.get_kind_display()} {self.url}".strip()
+        return f"{self.flagger} flagged {self.comment_id}"
 
 
-class TrackedPage(models.Model):
-    """Not a projection: what ingest last saw of one page of the site, and the article it became."""
+class TextVersion(models.Model):
+    """Read model: one text-changing version of an article and its diff from the text before, computed once."""
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="pages")
-    url = models.URLField(max_length=1000, unique=True, help_text="Canonical URL: tracking parameters removed.")
-    article_id = models.UUIDField(db_index=True, help_text="The article's stream.")
-    cms_id = models.CharField(max_length=200, blank=True, db_index=True, help_text="The CMS's own id, if it gave one.")
-    fingerprint = models.CharField(max_length=64, help_text="Digest of the normalised title and text last seen.")
-    etag = models.CharField(max_length=300, blank=True)
-    last_modified = models.CharField(max_length=100, blank=True)
-    site_modified_at = models.DateTimeField(null=True, blank=True, help_text="The site's own modified time.")
-    first_seen_at = models.DateTimeField(default=timezone.now)
-    last_checked_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    last_changed_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="text_versions")
+    version = models.PositiveIntegerField()
+    type = models.CharField(max_length=64)
+    kind = models.CharField(max_length=20, help_text="published, revision, retraction, or the correction's kind.")
+    note = models.TextField(blank=True)
+    announced = models.BooleanField(help_text="False for a revision without a note (an unannounced edit).")
+    recorded_at = models.DateTimeField()
+    from_version = models.PositiveIntegerField(null=True, blank=True, help_text="The text version diffed against.")
+    title_before = models.CharField(max_length=300, blank=True)
+    title_after = models.CharField(max_length=300, blank=True)
+    ops = models.JSONField(default=list, help_text="[[op, text], …]: equal, delete, insert.")
+    unified = models.TextField(blank=True)
+    coarse = models.BooleanField(default=False, help_text="Some changes are shown by paragraph (the diff's bound).")
 
     class Meta:
-        ordering = ["-first_seen_at"]
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["article", "version"], name="textversion_article_version")]
 
     def __str__(self) -> str:
-        return self.url
-
-
-class UnannouncedEdit(models.Model):
-    """Read model: a revision from the site that no correction announced, awaiting the desk's answer."""
-
-    OPEN = "open"
-    NOTED = "noted"
-    WAIVED = "waived"
-    STATUSES = [(OPEN, "Awaiting the desk"), (NOTED, "Public note added"), (WAIVED, "No note needed")]
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="unannounced_edits")
-    version = models.PositiveIntegerField(help_text="The revision's version.")
-    status = models.CharField(max_length=8, choices=STATUSES, default=OPEN, db_index=True)
-    detected_at = models.DateTimeField(db_index=True)
-    resolution = models.TextField(blank=True, help_text="The public note, or why none is needed.")
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_version = models.PositiveIntegerField(null=True, blank=True, help_text="The event that resolved it.")
-
-    class Meta:
-        ordering = ["-detected_at", "-version"]
-        constraints = [models.UniqueConstraint(fields=["article", "version"], name="unannounced_article_version")]
-
-    def __str__(self) -> str:
-        return f"{self.article.title} — version {self.version} ({self.get_status_display().lower()})"
+        return f"{self.kind} v{self.version} of {self.article_id}"

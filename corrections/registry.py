@@ -9,13 +9,15 @@ reactors.
 from __future__ import annotations
 
 from . import projections, store
-from .models import Article, Comment, PublicNote, Suggestion, UnannouncedEdit
-from .projections import articles, comments, review, suggestions, unannounced
+from .models import Article, Comment, PublicNote, Suggestion, TextVersion, UnannouncedEdit
+from .projections import articles, comments, history, review, suggestions, unannounced
 from .services import notifications
 
 PROJECTORS = [
     articles.article_version,
+    history.text_version_changed,  # before article_text: it diffs against the text before the change
     articles.article_text,
+    history.text_version_published,  # after article_text: the article row must exist
     comments.comment_posted,
     comments.comment_flagged,
     comments.comment_approved,
@@ -35,7 +37,7 @@ PROJECTORS = [
 ]
 
 #: The read models, parents first: new rows are written in this order, a rebuild empties them in reverse.
-READ_MODELS = [Article, PublicNote, Comment, Suggestion, UnannouncedEdit]
+READ_MODELS = [Article, PublicNote, TextVersion, Comment, Suggestion, UnannouncedEdit]
 
 #: Run in the append's transaction after the projections; a rebuild never replays them.
 REACTORS = [notifications.react]

@@ -156,21 +156,41 @@ def render_comment_reply(row: Notification) -> Mail:
     author = CommentAuthor.objects.filter(comment_id=data["parent_id"]).exclude(email="").first()
     if author is None:
         raise NothingToSend("The comment author's e-mail address has been erased.")
-    reply = Comment.objects.select_related("article").filter(id=data["comment_id"]).first()
-    if reply is None or reply.status != comment_domain.VISIBLE:
-        raise NothingToSend("The reply is no longer shown.")
-    own = CommentAuthor.objects.filter(comment_id=data["comment_id"]).values_list("email", flat=True).first()
-    if own and own.lower() == author.email.lower():
-        raise NothingToSend("They replied to their own comment.")
-    title = reply.article.title
-    lines = [
-        f"{reply.author_name} replied to your comment on “{title}”:",
-        "",
-        _quote(reply.body),
-        "",
-        f"Read it: {_article_url(reply.article)}#comment-{reply.id}",
+    if author.confirmed_at is None:
+        raise NothingToSend("The comment author never confirmed the address.")
+    ids = data.get("comment_ids") or [data["comment_id"]]
+    own = dict(CommentAuthor.objects.filter(comment_id__in=ids).values_list("comment_id", "email"))
+    replies = [
+        reply
+        for reply in Comment.objects.select_related("article").filter(id__in=ids).order_by("posted_at")
+        if reply.status == comment_domain.VISIBLE and own.get(reply.id, "").lower() != author.email.lower()
     ]
-    return Mail(f"{reply.author_name} replied to your comment on “{title}”", "\n".join(lines) + "\n", [author.email])
+    if not replies:
+        raise NothingToSend("The replies are no longer shown, or they replied to their own comment.")
+    title = replies[0].article.title
+    lines = [f"{len(replies)} new repl{'y' if len(replies) == 1 else 'ies'} to your comment on “{title}”:", ""]
+    for reply in replies:
+        lines += [f"{reply.author_name}:", _quote(reply.body), f"{_article_url(reply.article)}#comment-{reply.id}", ""]
+    # The subject never carries the replier's chosen name: nobody can write into someone's inbox subject line.
+    subject = f"New repl{'y' if len(replies) == 1 else 'ies'} to your comment on “{title}”"
+    return Mail(subject, "\n".join(lines), [author.email])
+
+
+def render_comment_confirm(row: Notification) -> Mail:
+    author = CommentAuthor.objects.filter(comment_id=row.payload["comment_id"]).exclude(email="").first()
+    if author is None or not author.confirm_token:
+        raise NothingToSend("The comment author's e-mail address has been erased.")
+    link = f"{settings.SITE_URL}{reverse('corrections:comment-confirm', args=[author.confirm_token])}"
+    lines = [
+        f"Someone left this address with a comment on {settings.SITE_NAME} and asked to hear about replies.",
+        "",
+        f"If it was you, confirm with one click: {link}",
+        "",
+        "If it was not you, ignore this e-mail: nothing will be sent to you.",
+    ]
+    return Mail(
+        f"[{settings.SITE_NAME}] Confirm your address for reply notices", "\n".join(lines) + "\n", [author.email]
+    )
 
 
 RENDERERS: dict[str, Callable[[Notification], Mail]] = {
@@ -178,6 +198,7 @@ RENDERERS: dict[str, Callable[[Notification], Mail]] = {
     Notification.DESK_DIGEST: render_desk_digest,
     Notification.READER_DECISION: render_reader_decision,
     Notification.COMMENT_REPLY: render_comment_reply,
+    Notification.COMMENT_CONFIRM: render_comment_confirm,
 }
 
 

@@ -1,4 +1,4 @@
-"""The event store: append to a stream, read it back, verify its hash chain.
+"""The event store: append to a stream, read it back, compute its hash chain (verified in ``integrity``).
 
 An append is a fixed handful of statements, whatever the command: one
 conditional UPDATE moves the stream's head from ``expected_version`` (or one
@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
@@ -25,8 +25,8 @@ import psycopg
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from . import projections
-from .chain import Breach, canonical_json, chained_hash, event_hash, timestamp, verify
+from . import projections, vault
+from .chain import canonical_json, chained_hash, event_hash, timestamp
 from .domain.errors import StreamMoved
 from .domain.events import Event, Recorded, decode
 from .models import Event as EventRow
@@ -34,14 +34,13 @@ from .models import Stream
 from .triggers import drop_triggers, install_triggers
 
 __all__ = [
-    "Breach",
     "append",
     "canonical_json",
     "drop_triggers",
     "event_hash",
     "install_triggers",
     "read_stream",
-    "verify",
+    "records",
 ]
 
 #: Reactions that run inside the append's transaction but are not projections, so a
@@ -81,9 +80,12 @@ def _moment(value: Any) -> datetime:
 
 
 def to_recorded_many(rows: Iterable[Sequence[Any]]) -> list[Recorded]:
-    """The one place rows of the log (``COLUMNS``, in that order) become ``Recorded`` events."""
+    """The one place rows of the log (``COLUMNS``, in that order) become ``Recorded`` events.
+
+    Personal fields stored as commitments are opened from the vault, one query per batch.
+    """
     metas: dict[Any, Any] = {}  # most events of a batch share a handful of metas: parse each once
-    out = []
+    parsed_rows = []
     for position, stream_id, version, type_, schema, data, meta, recorded_at in rows:
         key = meta if isinstance(meta, str) else None
         parsed = metas.get(key) if key is not None else None
@@ -91,22 +93,33 @@ def to_recorded_many(rows: Iterable[Sequence[Any]]) -> list[Recorded]:
             parsed = _json(meta)
             if key is not None:
                 metas[key] = parsed
-        out.append(
-            Recorded(
-                stream_id=_uuid_text(stream_id),
-                version=version,
-                event=decode(type_, schema, _json(data)),
-                recorded_at=_moment(recorded_at),
-                meta=parsed,
-                position=position,
-            )
+        parsed_rows.append((position, stream_id, version, type_, schema, _json(data), parsed, recorded_at))
+    opened = vault.reveal([(row[3], row[5], row[6]) for row in parsed_rows])
+    return [
+        Recorded(
+            stream_id=_uuid_text(stream_id),
+            version=version,
+            event=decode(type_, schema, data),
+            recorded_at=_moment(recorded_at),
+            meta=meta,
+            position=position,
         )
-    return out
+        for (position, stream_id, version, type_, schema, *_, recorded_at), (data, meta) in zip(
+            parsed_rows, opened, strict=True
+        )
+    ]
+
+
+def records(rows: Sequence[EventRow]) -> list[Recorded]:
+    """Rows as domain events, their personal fields opened from the vault in one query."""
+    return to_recorded_many(
+        (row.position, row.stream_id, row.version, row.type, row.schema, row.data, row.meta, row.recorded_at)
+        for row in rows
+    )
 
 
 def to_recorded(row: EventRow) -> Recorded:
-    fields = (row.position, row.stream_id, row.version, row.type, row.schema, row.data, row.meta, row.recorded_at)
-    return to_recorded_many([fields])[0]
+    return records([row])[0]
 
 
 def _db_uuid(value: uuid.UUID | str) -> Any:
@@ -242,15 +255,14 @@ def append(
                 raise _moved(stream, expected_version)
             head_hash = head.last_hash if head else ""
         now = timezone.now()
-        meta_json = canonical_json(meta)
-        meta = json.loads(meta_json)
-        rows = encode(stream, expected_version, events, meta_json, now, head_hash)
+        meta = json.loads(canonical_json(meta))
+        rows = encode(stream, expected_version, events, meta, now, head_hash)
         previous = rows[-1][-1]
         if connection.vendor == "postgresql" and expected_version > 0:
-            recorded = _append_pipelined(stream, expected_version, events, rows, meta, meta_json, now, loaded)
+            recorded = _append_pipelined(stream, expected_version, events, rows, meta, now, loaded)
         else:
             _move_head(stream, expected_version, len(rows), previous)
-            positions = _insert(stream, rows, meta_json, now)
+            positions = _insert(stream, rows, now)
             recorded = [
                 Recorded(str(stream), version, domain_event, now, meta, positions[version])
                 for (version, *_), domain_event in zip(rows, events, strict=True)
@@ -262,20 +274,24 @@ def append(
     return recorded
 
 
-Encoded = tuple[int, str, int, str, str]  # version, type, schema, data as canonical JSON, hash
+Encoded = tuple[int, str, int, str, str, str]  # version, type, schema, data and meta as canonical JSON, hash
 
 
 def encode(
-    stream: uuid.UUID, after: int, events: Sequence[Event], meta_json: str, now: datetime, previous: str
+    stream: uuid.UUID, after: int, events: Sequence[Event], meta: dict[str, Any], now: datetime, previous: str
 ) -> list[Encoded]:
-    """The rows of events appended after version ``after``: their data serialised and their hashes chained."""
+    """The rows of events appended after version ``after``: sealed, serialised, their hashes chained.
+
+    Personal fields become salted commitments before hashing; their values go to the vault (``vault.seal``).
+    """
     at, text = timestamp(now), str(stream)
+    sealed = vault.seal(stream, after + 1, [(e.type, json.loads(serialise(e))) for e in events], meta)
     rows: list[Encoded] = []
-    for offset, domain_event in enumerate(events, start=1):
-        version = after + offset
-        data = serialise(domain_event)
-        previous = chained_hash(previous, text, version, domain_event.type, domain_event.schema, data, meta_json, at)
-        rows.append((version, domain_event.type, domain_event.schema, data, previous))
+    for offset, (domain_event, (data, row_meta)) in enumerate(zip(events, sealed, strict=True), start=1):
+        version, data_json, meta_json = after + offset, canonical_json(data), canonical_json(row_meta)
+        type_, schema = domain_event.type, domain_event.schema
+        previous = chained_hash(previous, text, version, type_, schema, data_json, meta_json, at)
+        rows.append((version, type_, schema, data_json, meta_json, previous))
     return rows
 
 
@@ -305,14 +321,14 @@ def _move_head(stream: uuid.UUID, expected: int, count: int, last_hash: str) -> 
             raise _moved(stream, expected)
 
 
-def _insert(stream: uuid.UUID, rows: list[Encoded], meta: str, now: datetime) -> dict[int, int]:
+def _insert(stream: uuid.UUID, rows: list[Encoded], now: datetime) -> dict[int, int]:
     """One multi-row INSERT of the events; returns each version's global position."""
     json_cast = "::jsonb" if connection.vendor == "postgresql" else ""
     one = f"(%s, %s, %s, %s, %s{json_cast}, %s{json_cast}, %s, %s)"
     key = _db_uuid(stream)
     moment = connection.ops.adapt_datetimefield_value(now)
     params: list[Any] = []
-    for version, type_, schema, data, digest in rows:
+    for version, type_, schema, data, meta, digest in rows:
         params += [key, version, type_, schema, data, meta, moment, digest]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -329,7 +345,6 @@ def _append_pipelined(
     events: Sequence[Event],
     rows: list[Encoded],
     meta: dict[str, Any],
-    meta_json: str,
     now: datetime,
     loaded: Iterable[models.Model],
 ) -> list[Recorded]:
@@ -344,17 +359,17 @@ def _append_pipelined(
         for (version, *_), domain_event in zip(rows, events, strict=True)
     ]
     batch = projections.prepare(pending, loaded=loaded)
-    one = "(%s::integer, %s::text, %s::smallint, %s::jsonb, %s::varchar)"
-    params: list[Any] = [expected + len(rows), rows[-1][-1], stream, expected, stream, meta_json, now]
-    for version, type_, schema, data, digest in rows:
-        params += [version, type_, schema, data, digest]
+    one = "(%s::integer, %s::text, %s::smallint, %s::jsonb, %s::jsonb, %s::varchar)"
+    params: list[Any] = [expected + len(rows), rows[-1][-1], stream, expected, stream, now]
+    for version, type_, schema, data, row_meta, digest in rows:
+        params += [version, type_, schema, data, row_meta, digest]
     with connection.cursor() as cursor:
         with connection.wrap_database_errors, connection.connection.pipeline():
             cursor.execute(
                 f"WITH head AS (UPDATE {STREAMS} SET version = %s, last_hash = %s WHERE id = %s AND version = %s "
                 f"RETURNING id) INSERT INTO {EVENTS} (stream_id, version, type, schema, data, meta, recorded_at, hash) "
-                f"SELECT %s::uuid, e.version, e.type, e.schema, e.data, %s::jsonb, %s::timestamptz, e.hash "
-                f"FROM head, (VALUES {', '.join([one] * len(rows))}) AS e (version, type, schema, data, hash) "
+                f"SELECT %s::uuid, e.version, e.type, e.schema, e.data, e.meta, %s::timestamptz, e.hash "
+                f"FROM head, (VALUES {', '.join([one] * len(rows))}) AS e (version, type, schema, data, meta, hash) "
                 "RETURNING version, position",
                 params,
             )
@@ -363,3 +378,17 @@ def _append_pipelined(
     if not positions:
         raise _moved(stream, expected)
     return [dataclasses.replace(item, position=positions[item.version]) for item in pending]
+
+
+def iter_batches(batch: int = 2000) -> Iterator[list[EventRow]]:
+    """Every event row as stored, in global order, a batch at a time."""
+    last = 0
+    while rows := list(EventRow.objects.filter(position__gt=last).order_by("position")[:batch]):
+        yield rows
+        last = rows[-1].position
+
+
+def iter_all(batch: int = 2000) -> Iterator[EventRow]:
+    """Every event row as stored (personal fields committed, as hashed), in global order."""
+    for rows in iter_batches(batch):
+        yield from rows

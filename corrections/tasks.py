@@ -15,9 +15,18 @@ from django.conf import settings
 
 from newsdesk.celery import app
 
+from . import integrity
 from .services import notifications, sources
 
-__all__ = ["app", "deliver_notification", "poll_due_sources", "poll_source", "relay_pending", "send_daily_digest"]
+__all__ = [
+    "app",
+    "deliver_notification",
+    "poll_due_sources",
+    "poll_source",
+    "relay_pending",
+    "send_daily_digest",
+    "write_checkpoint",
+]
 
 
 @shared_task(
@@ -60,3 +69,9 @@ def poll_due_sources() -> list[int]:
     for source_id in claimed:
         poll_source.delay(source_id)
     return claimed
+
+
+@shared_task(acks_late=True)
+def write_checkpoint() -> int:
+    """Sign every stream head and write the checkpoint outside the database (beat, hourly)."""
+    return int(integrity.checkpoint_create()["streams"])

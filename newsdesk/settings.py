@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import warnings
+from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 import dj_database_url
 from celery.schedules import crontab
@@ -329,6 +331,37 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(  # type: ignore[attr-defined
     }
 )
 # --- end Ingest -----------------------------------------------------------------------
+# --- Trust ---
+# Checkpoints of the event log: an HMAC-signed list of every stream head, written outside the
+# database (a file appended to, or an https:// endpoint), with a key the database never sees.
+CHECKPOINT_KEY = env_str("CHECKPOINT_KEY", "")
+CHECKPOINT_TARGET = env_str("CHECKPOINT_TARGET", "")
+CHECKPOINT_TIMEOUT = env_int("CHECKPOINT_TIMEOUT", 10)
+if CHECKPOINT_KEY and CHECKPOINT_TARGET:
+    CELERY_BEAT_SCHEDULE["log-checkpoint"] = {
+        "task": "corrections.tasks.write_checkpoint",
+        "schedule": float(env_int("CHECKPOINT_EVERY_SECONDS", 3600)),
+    }
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from one
+# address, that pair is locked out for AXES_COOLOFF_MINUTES. Counters live in the cache (CACHE_URL),
+# so no addresses or usernames are written to the database.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The client address exactly as the API throttles see it (X-Forwarded-For only as far as NUM_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "corrections.throttles.client_address"
+AXES_VERBOSE = False
+if not env_str("CACHE_URL"):
+    # One process on a laptop: the in-process cache counts correctly. Production sets CACHE_URL.
+    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
+# History pages and diffs are stored, not computed per request, but still cost more than a row.
+cast(dict[str, str], REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])["history"] = env_str("HISTORY_RATE", "120/minute")
+# --- end Trust ---
 
 # LOG_FORMAT=json writes one JSON object per line (for a log shipper); "text" reads better on a laptop.
 LOG_FORMAT = env_str("LOG_FORMAT", "text")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from corrections import services, store
+from corrections import integrity, services
 from corrections.models import Article, Comment, Event
 from corrections.services import comments as comment_services
 
@@ -50,4 +50,4 @@ def test_fifty_concurrent_comments_all_land_with_gapless_versions(live_db: Any) 
         r.version for r in results if r.type == "CommentPosted"
     )
     assert APIClient().get("/api/v1/articles/hot/comments/").json()["count"] == READERS
-    assert store.verify() == (READERS + 2, None)
+    assert integrity.verify() == (READERS + 2, None)

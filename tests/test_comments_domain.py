@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from corrections.domain import comments as c
 from corrections.domain.errors import ArticleRetractedError, InvalidCommand, NotFound
 from corrections.domain.state import PUBLISHED, RETRACTED, ArticleState
+from corrections.domain.text import has_control_characters, is_blank
 
 NOW = datetime(2026, 11, 24, tzinfo=UTC)
 ARTICLE = ArticleState(id="a1", slug="s", title="T", body="B", status=PUBLISHED, version=3, published_at=NOW)
@@ -25,10 +26,19 @@ def post(state: ArticleState = ARTICLE, **kwargs: object) -> c.CommentPosted:
     return c.post(state, **args)[0]  # type: ignore[arg-type]
 
 
-@given(body=st.text(min_size=1, max_size=c.BODY_MAX).filter(str.strip))
-def test_any_non_blank_comment_within_the_limit_is_accepted_stripped(body: str) -> None:
-    """Any comment with some text, within the length limit, is accepted with its outer whitespace stripped."""
+@given(
+    body=st.text(min_size=1, max_size=c.BODY_MAX).filter(lambda t: not is_blank(t) and not has_control_characters(t))
+)
+def test_any_visible_plain_comment_within_the_limit_is_accepted_stripped(body: str) -> None:
+    """Any plain-text comment with something visible, within the length limit, is accepted, outer space stripped."""
     assert post(body=body).body == body.strip()
+
+
+@given(body=st.text(max_size=50), bad=st.sampled_from(["\x00", "\x1b", "\x9b", "\u202e", "\u2066"]))
+def test_a_comment_with_control_or_bidi_override_characters_is_refused(body: str, bad: str) -> None:
+    """Control characters and direction overrides anywhere in a comment are refused, whatever surrounds them."""
+    with pytest.raises(InvalidCommand, match="plain text"):
+        post(body=f"x{body}{bad}{body}x")
 
 
 def test_pre_moderation_holds_readers_but_not_editors() -> None:

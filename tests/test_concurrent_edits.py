@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from corrections import services, store
+from corrections import integrity, services
 from corrections.domain.errors import StaleVersion
 from corrections.models import Event
 
@@ -53,7 +53,7 @@ def test_two_editors_revising_one_version_exactly_one_wins(live_db: Any) -> None
     conflicts = [r for r in results if isinstance(r, StaleVersion)]
     assert len(wins) == 1 and len(conflicts) == 1, results
     assert [e.version for e in Event.objects.order_by("version")] == [1, 2]
-    assert store.verify()[1] is None
+    assert integrity.verify()[1] is None
 
 
 @pytest.mark.postgres

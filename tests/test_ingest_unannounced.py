@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from corrections import services, store
+from corrections import integrity, services
 from corrections.domain.events import ArticleRevised, decode
 from corrections.models import Article, Event, PublicNote, Source, TrackedPage, UnannouncedEdit
 from corrections.services import sources as source_services
@@ -125,7 +125,7 @@ def test_old_revisions_read_as_made_by_an_editor(article: str) -> None:
     """A revision stored before origins existed (schema 1) reads as an editor's."""
     event = decode("ArticleRevised", 1, {"title": None, "body": "New.", "note": ""})
     assert isinstance(event, ArticleRevised) and event.origin == "editor"
-    assert store.verify()[1] is None
+    assert integrity.verify()[1] is None
 
 
 def test_the_public_log_says_where_a_revision_came_from(

@@ -90,6 +90,16 @@ def comment(api: Any, slug: str, body: str, **fields: Any) -> dict[str, Any]:
     return response.json()
 
 
+def confirm_address(comment_id: str, mailoutbox: Any) -> None:
+    """The commenter clicks the link in the confirmation e-mail (and that e-mail is set aside)."""
+    from corrections.models import CommentAuthor
+
+    token = CommentAuthor.objects.get(comment_id=comment_id).confirm_token
+    assert any(token in mail.body for mail in mailoutbox)
+    assert Client().get(f"/comments/confirm/{token}/").status_code == 200
+    mailoutbox.clear()
+
+
 def rows(**filters: Any) -> list[Notification]:
     return list(Notification.objects.filter(**filters).order_by("id"))
 
@@ -328,11 +338,12 @@ def test_a_reply_emails_the_author_of_the_comment_it_answers(
 ) -> None:
     """A commenter who left an address hears when someone replies, with the reply and a link to it."""
     parent = committed(lambda: comment(api, article, "Good news for cyclists.", email="ann@example.org"))
+    confirm_address(parent["id"], mailoutbox)
     committed(lambda: comment(api, article, "And for walkers.", name="Bob"))  # not a reply: no notice
     reply = committed(lambda: comment(api, article, "Not for drivers, though.", name="Bob", parent=parent["id"]))
     [mail] = mailoutbox
     assert mail.to == ["ann@example.org"]
-    assert mail.subject == "Bob replied to your comment on “Harbour bridge to be rebuilt”"
+    assert mail.subject == "New reply to your comment on “Harbour bridge to be rebuilt”"
     assert "Not for drivers, though." in mail.body
     assert f"https://news.example/articles/{article}/#comment-{reply['id']}" in mail.body
 
@@ -345,8 +356,9 @@ def test_replies_to_authors_without_an_address_or_to_oneself_send_nothing(
     committed(lambda: comment(api, article, "Agreed.", name="Bob", parent=anonymous["id"]))
     assert rows() == []
     mine = committed(lambda: comment(api, article, "Good news.", email="ann@example.org"))
+    confirm_address(mine["id"], mailoutbox)
     committed(lambda: comment(api, article, "Adding to myself.", email="Ann@example.org", parent=mine["id"]))
-    [row] = rows()
+    [row] = rows(kind=Notification.COMMENT_REPLY)
     assert row.status == "skipped" and mailoutbox == []
 
 
@@ -355,9 +367,10 @@ def test_a_held_reply_is_announced_once_when_an_editor_approves_it(
 ) -> None:
     """Under pre-moderation the author hears of a reply when it is shown, and only once."""
     parent = committed(lambda: comment(api, article, "Good news.", email="ann@example.org"))
+    confirm_address(parent["id"], mailoutbox)
     settings.COMMENT_MODERATION = "pre"
     reply = committed(lambda: comment(api, article, "Not for drivers.", name="Bob", parent=parent["id"]))
-    assert reply["status"] == "pending" and mailoutbox == [] and rows() == []
+    assert reply["status"] == "pending" and mailoutbox == [] and rows(kind=Notification.COMMENT_REPLY) == []
     approve = f"/api/v1/review/comments/{reply['id']}/approve/"
     assert committed(lambda: editor_api.post(approve)).status_code == 200
     assert len(mailoutbox) == 1
@@ -367,7 +380,7 @@ def test_a_held_reply_is_announced_once_when_an_editor_approves_it(
         201,
     )
     assert committed(lambda: editor_api.post(approve)).status_code == 200
-    assert len(mailoutbox) == 1 and len(rows()) == 1
+    assert len(mailoutbox) == 1 and len(rows(kind=Notification.COMMENT_REPLY)) == 1
 
 
 # --- Webhook --------------------------------------------------------------------------

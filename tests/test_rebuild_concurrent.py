@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from corrections import services, store
+from corrections import integrity, services, store
 from corrections.models import Article, Stream
 from corrections.projections.rebuild import rebuild
 from corrections.services import comments as comment_services
@@ -72,7 +72,7 @@ def test_appends_during_a_rebuild_land_in_the_rebuilt_read_models(live_db: Any, 
         format="json",
     )
     assert response.status_code == 201, response.content
-    assert store.verify()[1] is None
+    assert integrity.verify()[1] is None
 
 
 class Interrupted(Exception):

@@ -7,7 +7,7 @@ import pkgutil
 from importlib import import_module
 
 from corrections import projections, registry, store
-from corrections.projections import articles, suggestions, unannounced
+from corrections.projections import articles, history, suggestions, unannounced
 from corrections.services import notifications
 
 
@@ -23,7 +23,12 @@ def test_every_declared_projector_is_in_the_registry_once() -> None:
 
 
 def test_the_installed_order_is_the_registry_order() -> None:
-    """A text change updates the article, then the unannounced-edit queue; re-anchoring is an event of its own."""
-    assert projections.PROJECTORS["ArticleRevised"] == [articles.article_text, unannounced.unannounced_edit_detected]
+    """A text change is diffed against the text before it, updates the article, then the unannounced-edit queue;
+    re-anchoring is an event of its own."""
+    assert projections.PROJECTORS["ArticleRevised"] == [
+        history.text_version_changed,
+        articles.article_text,
+        unannounced.unannounced_edit_detected,
+    ]
     assert projections.PROJECTORS["SuggestionReanchored"] == [suggestions.suggestion_reanchored]
     assert store.REACTORS == [notifications.react]

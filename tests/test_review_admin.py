@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from corrections import store
 from corrections.models import Article, Event, PublicNote, Suggestion
 from corrections.services import actor_meta, article_revise
 
@@ -118,7 +119,7 @@ def test_editor_accepts_from_the_detail_page(browser: Client, desk: Any, article
     assert any("Accepted" in m for m in messages_of(response))
     assert "The mayor, John Smith, said" in Article.objects.get(slug=article).body
     assert Suggestion.objects.get(id=item).status == "accepted"
-    event = Event.objects.get(type="SuggestionAccepted")
+    event = store.to_recorded(Event.objects.get(type="SuggestionAccepted"))
     assert event.meta["actor"]["username"] == "desk"
     assert 'id="accept-form"' not in page(browser.get(f"{QUEUE}{item}/change/"))  # resolved: no more forms
 

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from corrections import store
 from corrections.models import Article, Event, PublicNote, Suggestion
 from corrections.services import actor_meta, article_revise
 
@@ -189,7 +190,7 @@ def test_accepting_a_typo_corrects_the_article_silently_in_one_append(
     assert (accepted.type, corrected.type) == ("SuggestionAccepted", "CorrectionIssued")
     assert accepted.recorded_at == corrected.recorded_at  # one append, one transaction
     assert corrected.data["suggestion_id"] == item and corrected.data["note"] == ""
-    assert accepted.meta["actor"] == {"kind": "editor", "id": editor.pk, "username": editor.username}
+    assert store.to_recorded(accepted).meta["actor"] == {"kind": "editor", "id": editor.pk, "username": editor.username}
     assert not PublicNote.objects.exists()
     row = Suggestion.objects.get(id=item)
     assert row.resolved_at is not None and row.version == accepted.version
@@ -392,8 +393,8 @@ def test_assign_by_username_or_id_to_editors_only(editor_api: APIClient, editor:
     )
     response = editor_api.post(url(item, "assign"), {"editor": str(editor.pk)}, format="json")
     assert response.json()["suggestion"]["assignee"] == editor.username
-    event = Event.objects.filter(type="SuggestionAssigned").last()
-    assert event.data == {"suggestion_id": item, "assignee_id": editor.pk, "assignee": editor.username}
+    event = store.to_recorded(Event.objects.filter(type="SuggestionAssigned").last())
+    assert event.event.to_data() == {"suggestion_id": item, "assignee_id": editor.pk, "assignee": editor.username}
     assert event.meta["actor"]["username"] == editor.username
     assert editor_api.post(url(item, "assign"), {"editor": editor.username}, format="json").status_code == 422
     for who in ("reader", "nobody", "99999"):

@@ -9,7 +9,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from corrections import services, store
+from corrections import integrity, services
 from corrections.domain.errors import StaleVersion
 from corrections.models import Article, Event, Suggestion
 from corrections.services import review as review_services
@@ -36,7 +36,7 @@ def assert_nothing_lost(winner: str, loser: str, seen: int) -> None:
     # The winner's acceptance and correction, and the loser's passage re-anchored (it was edited under it).
     assert versions == list(range(1, seen + 4)), "gapless: the winner's three events and nothing else"
     assert Event.objects.filter(type="SuggestionReanchored", data__suggestion_id=loser).count() == 1
-    assert store.verify()[1] is None
+    assert integrity.verify()[1] is None
     assert Suggestion.objects.get(id=winner).status == "accepted"
     assert Suggestion.objects.get(id=loser).status == "new", "the loser's suggestion is still in the queue"
     assert Event.objects.filter(type="CorrectionIssued").count() == 1

@@ -128,3 +128,29 @@ def test_json_ld_cannot_break_out_of_its_script_element(client: Client) -> None:
 def test_an_article_without_corrections_has_no_correction_entries(client: Client, article: str) -> None:
     data = jsonld_of(client.get(f"/articles/{article}/").content.decode())
     assert "correction" not in data and data["@type"] == "NewsArticle"
+
+
+@pytest.mark.parametrize("path", ["/corrections/feed/", "/corrections/feed/atom/", "/articles/first/corrections/feed/"])
+def test_feed_readers_show_a_note_as_written_and_run_none_of_its_markup(
+    client: Client, publish: Any, path: str
+) -> None:
+    """The note is escaped once for HTML and once for XML: parsed as a reader would, it is text, not markup."""
+    from html.parser import HTMLParser
+
+    note = 'Tom & Jerry <img src=x onerror="alert(1)"> said <b>"no"</b>'
+    correct(publish("first", title="First story"), note)
+    root = ET.fromstring(client.get(path).content)
+    items = root.findall("channel/item/description") + root.findall(f"{ATOM}entry/{ATOM}summary")
+    [html] = [element.text or "" for element in items]
+    tags: list[str] = []
+    text: list[str] = []
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            tags.append(tag)
+
+        def handle_data(self, data: str) -> None:
+            text.append(data)
+
+    Reader(convert_charrefs=True).feed(html)
+    assert tags == [] and "".join(text) == note

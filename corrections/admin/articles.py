@@ -95,6 +95,8 @@ class ArticleAdmin(ReadOnlyAdmin):
         events = Paginator(Event.objects.filter(stream_id=article.id).order_by("version"), LOG_PAGE).get_page(
             request.GET.get("page")
         )
+        # Editors see the personal fields the log holds as commitments (erased ones as a placeholder).
+        events.object_list = selectors.events_opened(list(events.object_list))
         diff_url = reverse("admin:corrections_article_diff", args=[article.id])
         context = {
             **self.admin_site.each_context(request),
@@ -169,6 +171,10 @@ def _previous(text_versions: list[int], version: int) -> int | None:
 # --- The event log: read-only for everyone -----------------------------------------------
 
 
+#: The fields of an event's data a summary starts with.
+SUMMARY_FIRST = ["title", "kind", "note", "exact", "suggestion", "category", "reason", "reply", "assignee", "comment"]
+
+
 class EventChangeList(ChangeList):
     """Each row shows its article's title: the page's titles are looked up in one query."""
 
@@ -203,7 +209,11 @@ class EventAdmin(ReadOnlyAdmin):
     def summary(self, event: Event) -> str:
         """The event's data as a short line of 'field: value' pairs instead of raw JSON."""
         parts = []
-        for key, value in event.data.items():
+        # What a person looks for first, then the rest alphabetically (PostgreSQL keeps JSON keys in its own order).
+        data = sorted(
+            event.data.items(), key=lambda kv: (SUMMARY_FIRST.index(kv[0]) if kv[0] in SUMMARY_FIRST else 99, kv[0])
+        )
+        for key, value in data:
             if value in ("", None, [], {}) or key.endswith("_id"):
                 continue
             text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
@@ -212,8 +222,10 @@ class EventAdmin(ReadOnlyAdmin):
 
     @admin.display(description="actor")
     def actor(self, event: Event) -> str:
+        """The kind of actor; the account is in the personal-data vault (see the article's event log)."""
         actor = event.meta.get("actor", {})
-        return str(actor.get("username") or actor.get("kind", "system"))
+        username = actor.get("username")
+        return str(username if isinstance(username, str) else actor.get("kind", "system"))
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Event], search_term: str) -> Any:
         """An article's id finds its stream; anything else searches the event type."""

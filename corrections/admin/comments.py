@@ -14,13 +14,14 @@ from django.urls import URLPattern, path, reverse
 from django.utils.text import Truncator
 
 from ..domain.errors import DomainError, NotFound
-from ..models import Comment
+from ..models import Comment, CommentAuthor
 from ..roles import is_editor
 from ..selectors import comments as comment_selectors
 from ..services import comments as comment_services
+from ..services import erasure
 from ..services.meta import request_meta
 from .base import ReadOnlyAdmin, ask_reason
-from .forms import HideCommentsForm
+from .forms import EraseAuthorsForm, HideCommentsForm
 
 
 class FlaggedFilter(admin.SimpleListFilter):
@@ -59,7 +60,7 @@ class CommentAdmin(ReadOnlyAdmin):
     list_select_related = ("article",)
     date_hierarchy = "posted_at"
     ordering = ("-posted_at",)
-    actions = ["approve_selected", "hide_selected", "restore_selected"]
+    actions = ["approve_selected", "hide_selected", "restore_selected", "erase_authors"]
     change_list_template = "admin/corrections/comment/change_list.html"
     fields = (
         "article",
@@ -224,6 +225,36 @@ class CommentAdmin(ReadOnlyAdmin):
             except DomainError as error:
                 refused.append(error.message)
         self._report_comments(request, done, refused, "restored")
+
+    @admin.action(permissions=["desk"], description="Erase the authors' personal data…")
+    def erase_authors(self, request: HttpRequest, queryset: QuerySet[Comment]) -> TemplateResponse | None:
+        """At the author's request: their words and name in these comments, and all left under their address."""
+        form = EraseAuthorsForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            ids = [str(pk) for pk in queryset.values_list("id", flat=True)]
+            addresses = sorted(set(CommentAuthor.objects.filter(comment_id__in=ids).values_list("email", flat=True)))
+            done = erasure.person_erase(
+                comment_ids=ids, requested_by=form.cleaned_data["requested_by"], meta=request_meta(request)
+            )
+            for address in addresses:
+                erasure.person_erase(
+                    email=address, requested_by=form.cleaned_data["requested_by"], meta=request_meta(request)
+                )
+            messages.success(
+                request,
+                f"Erased the personal data of {len(ids)} comment(s) ({done.fields} field(s)) and everything left "
+                f"under {len(addresses)} e-mail address(es). The log still verifies and records the erasure.",
+            )
+            return None
+        return ask_reason(
+            self,
+            request,
+            queryset,
+            form=form,
+            title="Erase the authors' personal data",
+            action="erase_authors",
+            submit="Erase",
+        )
 
     def _report_comments(self, request: HttpRequest, done: int, refused: list[str], what: str) -> None:
         text = f"{done} comment{'s' if done != 1 else ''} {what}."

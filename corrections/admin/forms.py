@@ -172,3 +172,14 @@ class HideCommentsForm(forms.Form):
         widget=forms.Textarea(attrs=TEXTAREA),
         help_text="Why they are hidden: kept in the log. A hidden comment returns only if an editor restores it.",
     )
+
+
+class EraseAuthorsForm(forms.Form):
+    requested_by = forms.ChoiceField(
+        choices=[("the person", "The author asked"), ("the desk", "The desk decided")],
+        help_text="Recorded in the log's erasure event, with what kinds of data went (never the data).",
+    )
+    confirm = forms.BooleanField(
+        label="Erase for good",
+        help_text="Their words and names become “removed at the author's request”; this cannot be undone.",
+    )

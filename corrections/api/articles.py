@@ -16,6 +16,7 @@ from ..domain.commands import ChangeRequest
 from ..models import Event
 from ..selectors.sources import article_by_url
 from ..services.meta import request_meta
+from ..throttles import HistoryThrottle
 from . import serializers as s
 from .common import validated
 from .permissions import IsEditor
@@ -158,14 +159,26 @@ class VersionDetail(APIView):
 
 
 class DiffDetail(APIView):
+    throttle_classes = [HistoryThrottle]
+
     @extend_schema(
         parameters=[
             OpenApiParameter("from", int, required=True, description="The older version."),
             OpenApiParameter("to", int, required=True, description="The newer version."),
         ],
-        responses={200: s.DiffSerializer, 400: ERRORS[400], 404: ERRORS[404]},
+        responses={
+            200: s.DiffSerializer,
+            304: OpenApiResponse(description="Not modified (If-None-Match matched the ETag)."),
+            400: ERRORS[400],
+            404: ERRORS[404],
+            429: OpenApiResponse(s.ErrorSerializer, description="Too many requests; retry after Retry-After."),
+        },
     )
     def get(self, request: Request, slug: str) -> Response:
-        """What changed between two versions, word by word."""
+        """What changed between two versions, word by word (cacheable: send If-None-Match with the ETag)."""
         query = validated(s.DiffQuerySerializer, request, data=request.query_params)
-        return Response(s.DiffSerializer(selectors.article_diff(slug, query["from_"], query["to"])).data)
+        etag = selectors.history_etag(selectors.article_get(slug), query["from_"], query["to"])
+        if etag in request.headers.get("If-None-Match", ""):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        diff = selectors.article_diff(slug, query["from_"], query["to"])
+        return Response(s.DiffSerializer(diff).data, headers={"ETag": etag, "Cache-Control": "public, max-age=60"})

@@ -12,11 +12,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..domain import comments as domain
+from ..domain.text import is_blank
 from ..models import Comment
 from ..selectors import comments as selectors
 from ..services import comments as comment_services
 from ..services.meta import request_meta
-from ..throttles import CommentFlagThrottle, CommentThrottle
+from ..throttles import CommentFlagThrottle, CommentThrottle, person_key
 from .common import validated
 from .permissions import IsEditor
 from .serializers import ErrorSerializer, HoneypotSerializer
@@ -64,7 +65,7 @@ class CommentCreateSerializer(HoneypotSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         user = self.context["request"].user
-        if not user.is_authenticated and not attrs["name"].strip():
+        if not user.is_authenticated and is_blank(attrs["name"]):
             raise serializers.ValidationError({"name": "Give your name to comment without logging in."})
         return attrs
 
@@ -218,7 +219,13 @@ class CommentFlag(APIView):
 
     @extend_schema(
         request=FlagSerializer,
-        responses={201: FlaggedSerializer, 400: INVALID, 404: NOT_FOUND, 429: THROTTLED},
+        responses={
+            201: FlaggedSerializer,
+            400: INVALID,
+            404: NOT_FOUND,
+            409: OpenApiResponse(ErrorSerializer, description="You have flagged this comment already."),
+            429: THROTTLED,
+        },
     )
     def post(self, request: Request, comment_id: str) -> Response:
         """Flag a visible comment for the editors to look at."""
@@ -226,6 +233,7 @@ class CommentFlag(APIView):
         recorded = comment_services.comment_flag(
             comment_id=comment_id,
             reason=data["reason"],
+            flagger=person_key(request),
             meta=request_meta(request, kind=comment_services.commenter_kind(request.user)),
         )
         detail = "Thank you; an editor will look at this comment."

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..domain.events import CORRECTION_KINDS
+from ..domain.text import parse_id
 from ..models import Event, Suggestion
 from ..selectors import metrics as metrics_selectors
 from ..selectors import review as selectors
@@ -283,8 +284,9 @@ class SuggestionFilter(django_filters.FilterSet):
             return queryset.filter(assignee__isnull=True)
         if value == "me":
             return queryset.filter(assignee_id=self.request.user.pk)
-        if value.isdigit():
-            return queryset.filter(assignee_id=int(value))
+        number = parse_id(value)
+        if number is not None:
+            return queryset.filter(assignee_id=number)
         return queryset.filter(assignee__username=value)
 
     def filter_open(self, queryset: QuerySet[Suggestion], name: str, value: bool | None) -> QuerySet[Suggestion]:

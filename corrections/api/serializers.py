@@ -173,6 +173,9 @@ class DiffSerializer(serializers.Serializer):
     title_after = serializers.CharField()
     ops = DiffOpSerializer(many=True, help_text="Word-level runs of equal, deleted and inserted text.")
     unified = serializers.CharField(help_text="A line-based unified diff of the body.")
+    coarse = serializers.BooleanField(
+        help_text="True when the text changed so much that some changes are shown by whole paragraphs."
+    )
 
 
 class DiffQuerySerializer(serializers.Serializer):

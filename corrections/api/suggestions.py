@@ -69,10 +69,12 @@ class SuggestionCreateSerializer(HoneypotSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         bad = {
-            name: "Plain text only: remove the control characters."
+            name: "Plain text only: remove the control or text-direction characters."
             for name in ("exact", "prefix", "suffix", "suggestion", "comment", "name")
             if domain.has_control_characters(attrs.get(name, ""))
         }
+        if "name" not in bad and attrs.get("name", "").strip() and domain.is_blank(attrs["name"]):
+            bad["name"] = "A name needs at least one visible character."
         if bad:
             raise serializers.ValidationError(bad)
         return attrs
@@ -165,7 +167,8 @@ class ArticleSuggestions(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("website")
-        meta = request_meta(request, kind="reader", anonymous=True)
+        # A logged-in reader's report is filed under their account (sealed in the vault), so erasing it finds it.
+        meta = request_meta(request, kind="reader")
         submitted = suggestion_services.suggestion_submit(slug=slug, meta=meta, **data)
         detail = (
             "Thank you. Others reported the same thing; your report has been added to theirs."

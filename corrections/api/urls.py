@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 from django.views.i18n import JSONCatalog
 
+from .. import converters  # noqa: F401  (registers <segment:>)
 from . import articles, comments, review, sources, suggestions
 
 app_name = "api"
@@ -20,17 +21,19 @@ urlpatterns = [
     path("articles/<slug:slug>/diff/", articles.DiffDetail.as_view(), name="article-diff"),
     # Reader suggestions (the token is the reader's only way in: no listing, no lookup by id)
     path("articles/<slug:slug>/suggestions/", suggestions.ArticleSuggestions.as_view(), name="article-suggestions"),
-    path("suggestions/<str:token>/", suggestions.SuggestionStatusDetail.as_view(), name="suggestion-status"),
+    path("suggestions/<segment:token>/", suggestions.SuggestionStatusDetail.as_view(), name="suggestion-status"),
     # Comments (ids are checked by the view, so a malformed one gets a JSON 404 too)
     path("articles/<slug:slug>/comments/", comments.ArticleComments.as_view(), name="article-comments"),
-    path("comments/<str:comment_id>/flag/", comments.CommentFlag.as_view(), name="comment-flag"),
+    path("comments/<segment:comment_id>/flag/", comments.CommentFlag.as_view(), name="comment-flag"),
     path("review/comments/", comments.ReviewCommentList.as_view(), name="review-comments"),
     path(
-        "review/comments/<str:comment_id>/approve/",
+        "review/comments/<segment:comment_id>/approve/",
         comments.ReviewCommentApprove.as_view(),
         name="review-comment-approve",
     ),
-    path("review/comments/<str:comment_id>/hide/", comments.ReviewCommentHide.as_view(), name="review-comment-hide"),
+    path(
+        "review/comments/<segment:comment_id>/hide/", comments.ReviewCommentHide.as_view(), name="review-comment-hide"
+    ),
     path(
         "review/articles/<slug:slug>/moderation/",
         comments.ArticleModeration.as_view(),
@@ -38,24 +41,24 @@ urlpatterns = [
     ),
     # The editors' review queue (ids are checked by the view: a malformed one gets a JSON 404)
     path("review/suggestions/", review.SuggestionList.as_view(), name="review-suggestions"),
-    path("review/suggestions/<str:suggestion_id>/", review.SuggestionDetail.as_view(), name="review-suggestion"),
+    path("review/suggestions/<segment:suggestion_id>/", review.SuggestionDetail.as_view(), name="review-suggestion"),
     path(
-        "review/suggestions/<str:suggestion_id>/accept/",
+        "review/suggestions/<segment:suggestion_id>/accept/",
         review.SuggestionAccept.as_view(),
         name="review-suggestion-accept",
     ),
     path(
-        "review/suggestions/<str:suggestion_id>/reject/",
+        "review/suggestions/<segment:suggestion_id>/reject/",
         review.SuggestionReject.as_view(),
         name="review-suggestion-reject",
     ),
     path(
-        "review/suggestions/<str:suggestion_id>/duplicate/",
+        "review/suggestions/<segment:suggestion_id>/duplicate/",
         review.SuggestionDuplicate.as_view(),
         name="review-suggestion-duplicate",
     ),
     path(
-        "review/suggestions/<str:suggestion_id>/assign/",
+        "review/suggestions/<segment:suggestion_id>/assign/",
         review.SuggestionAssign.as_view(),
         name="review-suggestion-assign",
     ),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .errors import ArticleRetractedError, InvalidCommand, NotFound
 from .events import Event, event
 from .state import RETRACTED, ArticleState
+from .text import has_control_characters, is_blank
 
 VISIBLE = "visible"
 PENDING = "pending"  # pre-moderation: shown once approved
@@ -122,7 +123,9 @@ def effective_mode(article_mode: str, site_mode: str) -> str:
 def clean_text(value: str, *, what: str, limit: int, required: bool = True) -> str:
     """Strip a piece of reader text and check its length; the message names the field."""
     text = (value or "").strip()
-    if required and not text:
+    if has_control_characters(text):
+        raise InvalidCommand(f"The {what} must be plain text: remove the control or text-direction characters.")
+    if required and is_blank(text):
         raise InvalidCommand(f"The {what} cannot be empty.")
     if len(text) > limit:
         raise InvalidCommand(f"The {what} is {len(text)} characters long; the limit is {limit}.")

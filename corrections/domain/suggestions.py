@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .anchoring import Span, resolve
 from .errors import InvalidCommand, SelectionAmbiguous, SelectionNotFound
 from .events import Event, event
+from .text import has_control_characters, is_blank  # noqa: F401  (re-exported for the API)
 
 CATEGORIES = ("typo", "factual", "legal", "clarification", "other")
 
@@ -124,14 +125,7 @@ MAX_SUGGESTION = 2000
 MAX_COMMENT = 2000
 MAX_NAME = 100
 
-# Control characters other than tab and line breaks have no place in plain text
-# (and PostgreSQL refuses NUL in a text column).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACE = re.compile(r"\s+")
-
-
-def has_control_characters(text: str) -> bool:
-    return bool(_CONTROL.search(text))
 
 
 def normalize_fix(text: str) -> str:

@@ -18,7 +18,7 @@ from .batch import Batch, Row
 STATE = [f.name for f in fields(article_state.ArticleState) if f.name not in ("id", "notes")]
 
 
-def _state(row: Row | None) -> article_state.ArticleState:
+def state_of(row: Row | None) -> article_state.ArticleState:
     if row is None:
         return article_state.ArticleState()
     return article_state.ArticleState(id=str(row["id"]), **{name: row[name] for name in STATE})
@@ -36,7 +36,7 @@ def article_version(batch: Batch, recorded: Recorded) -> None:
 def article_text(batch: Batch, recorded: Recorded) -> None:
     """Fold the event into the article row with the domain's own ``apply``; new public notes become rows."""
     row = batch.get(Article, recorded.stream_id)
-    after = article_state.apply(_state(row), recorded)
+    after = article_state.apply(state_of(row), recorded)
     values = {name: getattr(after, name) for name in STATE}
     if row is None:
         batch.add(

@@ -182,7 +182,11 @@ class Batch:
     def _values(self, fields: Sequence[models.Field], row: Row) -> list[Any]:
         if connection.vendor == "postgresql":
             # psycopg adapts these Python types itself; projectors write whole rows, so defaults are rare.
-            return [row[f.attname] if f.attname in row else _default(f) for f in fields]
+            values = [row[f.attname] if f.attname in row else _default(f) for f in fields]
+            return [
+                f.get_db_prep_save(v, connection) if isinstance(f, models.JSONField) else v
+                for f, v in zip(fields, values, strict=True)
+            ]
         return [f.get_db_prep_save(row.get(f.attname, _default(f)), connection) for f in fields]
 
     def _insert(self, model: type[models.Model], rows: list[Row]) -> None:

@@ -8,12 +8,12 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from .. import store
+from .. import store, vault
 from ..domain import diff as text_diff
 from ..domain.errors import NotFound
 from ..domain.events import TEXT_CHANGING, Recorded, RevisionNoteAdded, RevisionNoteWaived
 from ..domain.state import ArticleState, fold_text
-from ..models import Article, Event, PublicNote
+from ..models import Article, Event, PublicNote, TextVersion
 
 
 def article_list() -> QuerySet[Article]:
@@ -48,7 +48,14 @@ def public_data(row: Event) -> dict[str, Any]:
 
 #: Hooks that see a whole page of log rows before it is shown, so that a redactor can look
 #: up what it needs once per page (and note it on the rows) instead of once per row.
-PUBLIC_PAGE_HOOKS: list[Callable[[Sequence[Event]], None]] = []
+PUBLIC_PAGE_HOOKS: list[Callable[[Sequence[Event]], None]] = [vault.open_rows]
+
+
+def events_opened(rows: Sequence[Event]) -> list[Event]:
+    """For editors: log rows with their personal fields opened from the vault, in one query (display only)."""
+    rows = list(rows)
+    vault.open_rows(rows)
+    return rows
 
 
 def public_page(rows: Sequence[Event]) -> list[Event]:
@@ -62,7 +69,7 @@ def _text_events(article: Article, upto: int | None = None) -> list[Recorded]:
     rows = Event.objects.filter(stream_id=article.id, type__in=sorted(TEXT_CHANGING)).order_by("version")
     if upto is not None:
         rows = rows.filter(version__lte=upto)
-    return [store.to_recorded(row) for row in rows]
+    return store.records(list(rows))
 
 
 def _check_version(article: Article, version: int) -> None:
@@ -85,23 +92,49 @@ class VersionDiff:
     title_after: str
     ops: list[text_diff.DiffOp]
     unified: str
+    coarse: bool = False  # some changes shown by paragraph: the diff's cost bound was reached
 
 
 def diff_states(before: ArticleState, after: ArticleState) -> VersionDiff:
+    diff = text_diff.diff_text(before.body, after.body)
     return VersionDiff(
         from_version=before.version,
         to_version=after.version,
         title_before=before.title,
         title_after=after.title,
-        ops=text_diff.diff_words(before.body, after.body),
+        ops=diff.ops,
         unified=text_diff.unified(before.body, after.body, f"version {before.version}", f"version {after.version}"),
+        coarse=diff.coarse,
+    )
+
+
+def _stored_diff(row: TextVersion, from_version: int, to_version: int) -> VersionDiff:
+    return VersionDiff(
+        from_version=from_version,
+        to_version=to_version,
+        title_before=row.title_before,
+        title_after=row.title_after,
+        ops=[text_diff.DiffOp(op, text) for op, text in row.ops],
+        unified=row.unified.replace(f"--- version {row.from_version}\n", f"--- version {from_version}\n", 1).replace(
+            f"+++ version {row.version}\n", f"+++ version {to_version}\n", 1
+        ),
+        coarse=row.coarse,
     )
 
 
 def article_diff(slug: str, from_version: int, to_version: int) -> VersionDiff:
+    """The diff between two versions: stored when they are one text change apart, else computed (bounded)."""
     article = article_get(slug)
     _check_version(article, from_version)
     _check_version(article, to_version)
+    stored = (
+        TextVersion.objects.filter(article=article, version__lte=to_version).order_by("-version").first()
+        if from_version < to_version
+        else None
+    )
+    # The text at to_version is that of the last text version at or before it; one change after from_version.
+    if stored is not None and stored.from_version is not None and stored.from_version <= from_version < stored.version:
+        return _stored_diff(stored, from_version, to_version)
     events = _text_events(article, upto=max(from_version, to_version))
     return diff_states(fold_text(events, upto=from_version), fold_text(events, upto=to_version))
 
@@ -145,12 +178,27 @@ def _answers_to_unannounced(article: Article) -> dict[int, _Answer]:
     return answers
 
 
+def history_etag(article: Article, *parts: object) -> str:
+    """An ETag for what a history or diff shows: it changes only when the text does."""
+    return '"' + ":".join(str(part) for part in (article.id, article.text_version, *parts)) + '"'
+
+
 KINDS = {"ArticlePublished": "published", "ArticleRevised": "revision", "ArticleRetracted": "retraction"}
 
 
+def _diff_of(row: TextVersion | None, previous: ArticleState, current: ArticleState) -> VersionDiff | None:
+    if row is not None:
+        return _stored_diff(row, row.from_version, row.version) if row.from_version is not None else None
+    # A log written before stored diffs (until rebuild_projections fills them): diff now, bounded.
+    return diff_states(previous, current) if previous.exists else None
+
+
 def article_history(slug: str) -> list[HistoryEntry]:
-    """Every text-changing version, newest first, with its diff and whether it was announced."""
+    """Every text-changing version, newest first, with its stored diff: one query, no diffing per request."""
     article = article_get(slug)
+    # Diffs come from the stored projection (computed once per revision, bounded); the fold only
+    # tells which edits were announced, which came from the site and which fixed a reader's report.
+    stored = {row.version: row for row in TextVersion.objects.filter(article=article)}
     answers = _answers_to_unannounced(article)
     entries: list[HistoryEntry] = []
     previous = ArticleState()
@@ -170,7 +218,7 @@ def article_history(slug: str) -> list[HistoryEntry]:
                 note=note or late_note,
                 announced=bool(note or late_note) or recorded.type == "ArticlePublished",
                 recorded_at=recorded.recorded_at,
-                diff=diff_states(previous, current) if previous.exists else None,
+                diff=_diff_of(stored.get(recorded.version), previous, current),
                 reader_fix=bool(getattr(event, "suggestion_id", None)),
                 origin=getattr(event, "origin", "editor"),
                 note_added_at=answer.recorded_at if answer is not None and late_note else None,

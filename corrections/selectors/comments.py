@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
+from .. import vault
 from ..domain.comments import VISIBLE, effective_mode
 from ..domain.errors import NotFound
 from ..models import Article, Comment, Event
@@ -125,13 +126,14 @@ def comment_review_list() -> QuerySet[Comment]:
 def comment_flag_reasons(comments: Sequence[Comment]) -> dict[str, list[str]]:
     """For each comment, the reasons readers gave since an editor last approved it: one query for a page."""
     ids = [str(c.id) for c in comments]
-    rows = (
+    rows = list(
         Event.objects.filter(type__in=("CommentFlagged", "CommentApproved"), data__comment_id__in=ids)
         .order_by("version")
         .values_list("type", "data")
     )
+    opened = vault.reveal([(kind, data, {}) for kind, data in rows])
     reasons: dict[str, list[str]] = {key: [] for key in ids}
-    for kind, data in rows:
+    for (kind, _), (data, _meta) in zip(rows, opened, strict=True):
         if kind == "CommentApproved":
             reasons[data["comment_id"]] = []  # approving reviews the flags so far
         elif data.get("reason"):

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from .. import vault
 from ..domain import diff as text_diff
 from ..domain import review
 from ..domain.errors import NotFound
@@ -180,11 +181,13 @@ def _related(row: Suggestion, span: tuple[int, int] | None) -> list[Related]:
 def suggestion_history(row: Suggestion) -> list[Event]:
     """Every event about this item (and the duplicates closed into it), oldest first, actors included."""
     key = str(row.id)
-    return list(
+    events = list(
         Event.objects.filter(stream_id=row.article_id)
         .filter(Q(data__suggestion_id=key) | Q(type="SuggestionMarkedDuplicate", data__of=key))
         .order_by("version")
     )
+    vault.open_rows(events)
+    return events
 
 
 def suggestion_review(suggestion_id: uuid.UUID | str) -> ReviewItem:

@@ -7,6 +7,7 @@ concurrent posts to one hot article all land with gapless versions.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any
 
@@ -15,14 +16,16 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from .. import store
 from ..domain import comments as domain
-from ..domain.errors import InvalidCommand, NotFound
+from ..domain.errors import Conflict, InvalidCommand, NotFound
 from ..domain.events import Recorded
-from ..models import Article, Comment, CommentAuthor
+from ..models import Article, Comment, CommentAuthor, FlagMark
 from ..roles import is_editor
 from ..selectors.comments import moderation_mode
+from . import notifications
 from .articles import append_after, lock_article, lock_article_by_id
 
 
@@ -103,16 +106,43 @@ def comment_post(
     )
     if email:
         # Written first so that reactors running inside the append (notifications) can already find it.
-        CommentAuthor.objects.create(comment_id=events[0].comment_id, email=email)
+        CommentAuthor.objects.create(
+            comment_id=events[0].comment_id, email=email, confirm_token=secrets.token_urlsafe(32)
+        )
     known = [row for row in (article, parent, member) if row is not None]
-    return append_after(head, events, meta=meta, loaded=known)[0]
+    recorded = append_after(head, events, meta=meta, loaded=known)[0]
+    if email:
+        notifications.address_confirmation(comment_id=events[0].comment_id)
+    return recorded
 
 
 @transaction.atomic
-def comment_flag(*, comment_id: str, reason: str = "", meta: dict[str, Any]) -> Recorded:
-    """A reader flags a visible comment for the editors."""
+def comment_address_confirm(*, token: str) -> bool:
+    """The one-click link: the commenter's address is confirmed for reply notices; False if the link is unknown."""
+    author = CommentAuthor.objects.filter(confirm_token=token).first() if token else None
+    if author is None:
+        return False
+    if author.confirmed_at is None:
+        CommentAuthor.objects.filter(pk=author.pk).update(confirmed_at=timezone.now())
+    return True
+
+
+class AlreadyFlagged(Conflict):
+    """This person flagged this comment before (HTTP 409): one flag per person per comment."""
+
+    code = "already_flagged"
+
+
+@transaction.atomic
+def comment_flag(*, comment_id: str, reason: str = "", flagger: str = "", meta: dict[str, Any]) -> Recorded:
+    """A reader flags a visible comment for the editors; ``flagger`` (who they are) flags each comment once."""
     article, head, comment = _lock_comment(comment_id)
     events = domain.flag(article.as_state(), _facts(comment), reason=reason)
+    if flagger:
+        # Under the article's head lock, so two flags by one person cannot both pass this check.
+        if FlagMark.objects.filter(comment_id=comment.id, flagger=flagger).exists():
+            raise AlreadyFlagged("You have flagged this comment already; an editor will look at it.")
+        FlagMark.objects.create(comment_id=comment.id, flagger=flagger)
     return append_after(head, events, meta=meta, loaded=[article, comment])[0]
 
 

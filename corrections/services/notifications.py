@@ -115,14 +115,61 @@ def _suggestion_decided(recorded: Recorded) -> list[Notification]:
     return rows + _webhook(recorded)
 
 
+#: A commenter hears about replies at most once per this long; later replies wait and go together.
+REPLY_EVERY = timedelta(hours=1)
+
+
 def _reply_row(recorded: Recorded, *, comment_id: str, parent_id: str) -> list[Notification]:
-    """A reply once it is shown; keyed by the reply, so approving it again later sends nothing new."""
-    if not CommentAuthor.objects.filter(comment_id=parent_id).exclude(email="").exists():
+    """A reply once it is shown, to a confirmed address only, at most one e-mail an hour per commenter.
+
+    Keyed by the reply, so approving it again later sends nothing new. A reply
+    within the hour joins the notice still waiting, or waits for the next hour.
+    """
+    if not CommentAuthor.objects.filter(comment_id=parent_id, confirmed_at__isnull=False).exclude(email="").exists():
         return []
     recipient = f"comment:{parent_id}"
+    recent = Notification.objects.filter(
+        kind=Notification.COMMENT_REPLY, recipient=recipient, created_at__gte=timezone.now() - REPLY_EVERY
+    ).order_by("-created_at")
+    waiting = recent.filter(status=Notification.PENDING, claimed_until__isnull=True).first()
+    if waiting is not None:
+        ids = [*waiting.payload.get("comment_ids", [waiting.payload["comment_id"]]), comment_id]
+        Notification.objects.filter(pk=waiting.pk).update(payload={**waiting.payload, "comment_ids": ids})
+        return []
     key = f"comment:{comment_id}:{Notification.COMMENT_REPLY}:{recipient}"
-    payload = {"comment_id": comment_id, "parent_id": parent_id}
-    return [_row(recorded, Notification.COMMENT_REPLY, recipient, payload, key=key)]
+    payload = {"comment_id": comment_id, "parent_id": parent_id, "comment_ids": [comment_id]}
+    row = _row(recorded, Notification.COMMENT_REPLY, recipient, payload, key=key)
+    last = recent.first()
+    if last is not None:
+        row.due_at = last.created_at + REPLY_EVERY  # the relay hands it over then
+        row.held = True  # type: ignore[attr-defined]
+    return [row]
+
+
+def address_confirmation(*, comment_id: str) -> list[int]:
+    """Ask a commenter's address to confirm itself, at most once a day per address (never a relay for spam)."""
+    author = CommentAuthor.objects.filter(comment_id=comment_id).first()
+    if author is None or not author.email:
+        return []
+    same_address = CommentAuthor.objects.filter(email__iexact=author.email).values_list("comment_id", flat=True)
+    asked = Notification.objects.filter(
+        kind=Notification.COMMENT_CONFIRM,
+        recipient__in=[f"comment:{pk}" for pk in same_address],
+        created_at__gte=timezone.now() - timedelta(days=1),
+    )
+    if asked.exists():
+        return []
+    now = timezone.now()
+    recipient = f"comment:{comment_id}"
+    row = Notification(
+        key=f"{Notification.COMMENT_CONFIRM}:{recipient}",
+        kind=Notification.COMMENT_CONFIRM,
+        recipient=recipient,
+        payload={"comment_id": comment_id},
+        created_at=now,
+        due_at=now,
+    )
+    return _write([row])
 
 
 def _comment_posted(recorded: Recorded) -> list[Notification]:
@@ -163,8 +210,11 @@ def react(recorded: Recorded) -> None:
 def _write(rows: Sequence[Notification]) -> list[int]:
     """Insert rows (a key already there is left alone) and enqueue the pending ones once committed."""
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    # A row held back (a reply notice within the hour) is left to the relay, which hands it over when due.
     ids = list(
-        Notification.objects.filter(key__in=[row.key for row in rows], status=Notification.PENDING)
+        Notification.objects.filter(
+            key__in=[row.key for row in rows if not getattr(row, "held", False)], status=Notification.PENDING
+        )
         .order_by("id")
         .values_list("id", flat=True)
     )

@@ -19,6 +19,7 @@ from .. import store
 from ..domain import review
 from ..domain.errors import InvalidCommand, NotFound
 from ..domain.events import Recorded
+from ..domain.text import parse_id
 from ..models import Article, Suggestion
 from ..roles import is_editor
 from .articles import append_after, lock_article_by_id, with_reanchoring
@@ -50,14 +51,13 @@ def find_editor(editor: AbstractBaseUser | AnonymousUser | int | str) -> Abstrac
         user = None
     elif isinstance(editor, get_user_model()):
         user = editor
-    elif isinstance(editor, int) or (isinstance(editor, str) and editor.isdigit()):
-        user = users.filter(pk=int(editor)).first() or users.filter(username=str(editor)).first()
     else:
-        user = users.filter(username=str(editor)).first()
-    if user is None:
-        raise InvalidCommand(f"There is no active user “{editor}”.", field="editor")
-    if not is_editor(user):
-        raise InvalidCommand(f"{user.get_username()} is not an editor; only editors can be assigned.", field="editor")
+        number = parse_id(editor)
+        user = users.filter(pk=number).first() if number is not None else None
+        user = user or users.filter(username=str(editor)[:150]).first()
+    # One message whether the account is missing or not an editor, so an id never reveals who is behind it.
+    if user is None or not is_editor(user):
+        raise InvalidCommand(f"There is no editor “{editor}”; only active editors can be assigned.", field="editor")
     return user
 
 

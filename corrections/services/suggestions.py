@@ -55,9 +55,13 @@ def _open_duplicate(article: Article, span: anchoring.Span, suggestion: str) -> 
     return next((row for row in candidates if domain.duplicate_key(span, row.suggestion) == key), None)
 
 
-def _ticket(suggestion_id: str, name: str, email: str) -> SuggestionTicket:
+def _ticket(suggestion_id: str, name: str, email: str, *, event_version: int) -> SuggestionTicket:
     return SuggestionTicket.objects.create(
-        suggestion_id=suggestion_id, token=secrets.token_urlsafe(32), name=name.strip(), email=email.strip()
+        suggestion_id=suggestion_id,
+        token=secrets.token_urlsafe(32),
+        name=name.strip(),
+        email=email.strip(),
+        event_version=event_version,
     )
 
 
@@ -83,7 +87,7 @@ def _submit_unanchored(
         category=category,
     )
     recorded = append_after(head, [event], meta=meta, loaded=[article])[0]
-    ticket = _ticket(suggestion_id, name, email)
+    ticket = _ticket(suggestion_id, name, email, event_version=recorded.version)
     return Submitted(suggestion_id, ticket.token, domain.NEW, False, recorded)
 
 
@@ -172,6 +176,6 @@ def suggestion_submit(
             )
     loaded = [article, *([original] if original is not None else [])]
     recorded = append_after(head, events, meta=meta, loaded=loaded)[0]
-    ticket = _ticket(suggestion_id, name, email)
+    ticket = _ticket(suggestion_id, name, email, event_version=recorded.version)
     status = Suggestion.objects.filter(id=suggestion_id).values_list("status", flat=True).get()
     return Submitted(suggestion_id, ticket.token, status, original is not None, recorded)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import selectors
 from ..domain import comments as domain
 from ..domain.errors import NotFound
+from ..domain.text import is_blank
 from ..models import Article
 from ..selectors import comments as comment_selectors
 
@@ -47,7 +48,7 @@ class CommentForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         anonymous = self.user is None or not self.user.is_authenticated
-        if anonymous and not (data.get("name") or "").strip():
+        if anonymous and is_blank(data.get("name") or ""):
             self.add_error("name", "Give your name to comment without logging in.")
         return data
 

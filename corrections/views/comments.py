@@ -11,7 +11,7 @@ import math
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -19,7 +19,7 @@ from ..domain import comments as domain
 from ..domain.errors import DomainError, NotFound
 from ..services import comments as services
 from ..services.meta import request_meta
-from ..throttles import CommentFlagThrottle, CommentThrottle
+from ..throttles import CommentFlagThrottle, CommentThrottle, person_key
 from .article_page import NOTICE_TAG, NOTICES, CommentForm, article_page
 
 
@@ -44,7 +44,7 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = CommentForm(request.POST, user=request.user)
     throttle = CommentThrottle()
     # The DRF throttle reads only .user and .META, which a Django request has too.
-    if not throttle.allow_request(request, None):  # type: ignore[arg-type]
+    if not throttle.allow_request(request, None):
         wait = math.ceil(throttle.wait() or 1)
         form.is_valid()
         form.add_error(None, f"You are posting comments too fast; wait {wait} seconds and try again.")
@@ -77,7 +77,7 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
 def comment_flag(request: HttpRequest, slug: str, comment_id: str) -> HttpResponse:
     """Flag a comment from the article page."""
     throttle = CommentFlagThrottle()
-    if not throttle.allow_request(request, None):  # type: ignore[arg-type]
+    if not throttle.allow_request(request, None):
         wait = math.ceil(throttle.wait() or 1)
         response = HttpResponse(
             f"You are flagging comments too fast; wait {wait} seconds and try again.",
@@ -90,8 +90,23 @@ def comment_flag(request: HttpRequest, slug: str, comment_id: str) -> HttpRespon
         services.comment_flag(
             comment_id=comment_id,
             reason=request.POST.get("reason", "")[: domain.REASON_MAX],
+            flagger=person_key(request),
             meta=request_meta(request, kind=services.commenter_kind(request.user)),
         )
     except NotFound as error:
         raise Http404(error.message) from error
+    except services.AlreadyFlagged:
+        pass  # the desk has their flag already: the same thanks, no second event
+    except DomainError as error:
+        return HttpResponse(error.message, status=422, content_type="text/plain; charset=utf-8")
     return _back_to(request, slug, "flagged", f"comment-{comment_id}")
+
+
+def comment_address_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-click link in the confirmation e-mail: from now on this comment's author hears about replies."""
+    confirmed = services.comment_address_confirm(token=token)
+    response = render(
+        request, "corrections/comment_confirm.html", {"confirmed": confirmed}, status=200 if confirmed else 404
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    return response

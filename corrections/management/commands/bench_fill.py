@@ -31,7 +31,7 @@ from corrections.projections.rebuild import rebuild
 SYLLABLES = "ba ce di fo gu ha je ki lo mu na pe ri so tu va we xi yo zu".split()
 #: A vocabulary as varied as a newspaper's, so a reader's three-word quote is usually found once.
 WORDS = sorted({a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES[:5]})
-META = store.canonical_json({"actor": {"kind": "reader"}})
+META = {"actor": {"kind": "reader"}}
 
 
 def paragraph(rng: random.Random, words: int = 60) -> str:
@@ -177,13 +177,13 @@ class Command(BaseCommand):
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 with cursor.cursor.copy(f"COPY {store.EVENTS} ({columns}) FROM STDIN") as copy:
-                    for stream, version, type_, schema, data, digest, moment in rows:
-                        copy.write_row((stream, version, type_, schema, data, META, moment, digest))
+                    for stream, version, type_, schema, data, meta, digest, moment in rows:
+                        copy.write_row((stream, version, type_, schema, data, meta, moment, digest))
                 return
             adapt = connection.ops.adapt_datetimefield_value
             cursor.executemany(
                 f"INSERT INTO {store.EVENTS} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                [(s.hex, v, t, sc, d, META, adapt(m), h) for s, v, t, sc, d, h, m in rows],
+                [(s.hex, v, t, sc, d, me, adapt(m), h) for s, v, t, sc, d, me, h, m in rows],
             )
 
     def _heads(self, stories: list[Story]) -> None:

@@ -19,7 +19,7 @@ UPDATE corrections_article SET
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('corrections', '0009_suggestion_priority_and_legal_category'),
+        ('corrections', '0011_merge_trust'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
