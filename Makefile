@@ -36,6 +36,7 @@ format: install
 test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Needs PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/nd_bench) is dropped and refilled.
 bench: install
 	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(PY) bench/run.py
 	$(PY) bench/anchoring_eval.py

@@ -10,10 +10,16 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 
 from .domain.review import SuggestionState
 from .domain.state import ArticleState
+
+# The ingest models live in ``ingest_models``, re-exported here.
+from .ingest_models import Source as Source
+from .ingest_models import TrackedPage as TrackedPage
+from .ingest_models import UnannouncedEdit as UnannouncedEdit
 
 
 class Event(models.Model):
@@ -78,6 +84,8 @@ class Article(models.Model):
         choices=[("post", "Post-moderation"), ("pre", "Pre-moderation")],
         help_text="Empty: the site's COMMENT_MODERATION setting applies.",
     )
+    comment_count = models.PositiveIntegerField(default=0, help_text="Comments readers see.")
+    pending_comment_count = models.PositiveIntegerField(default=0, help_text="Comments awaiting approval.")
 
     class Meta:
         ordering = ["-published_at"]
@@ -87,18 +95,8 @@ class Article(models.Model):
 
     def as_state(self) -> ArticleState:
         """The folded state this row holds (notes aside), for commands to check against."""
-        return ArticleState(
-            id=str(self.id),
-            slug=self.slug,
-            title=self.title,
-            body=self.body,
-            byline=self.byline,
-            status=self.status,
-            version=self.version,
-            text_version=self.text_version,
-            published_at=self.published_at,
-            updated_at=self.updated_at,
-        )
+        names = ("slug", "title", "body", "byline", "status", "version", "text_version", "published_at", "updated_at")
+        return ArticleState(id=str(self.id), **{name: getattr(self, name) for name in names})
 
 
 class PublicNote(models.Model):
@@ -170,7 +168,11 @@ class Suggestion(models.Model):
 
     class Meta:
         ordering = ["-priority", "received_at"]
-        indexes = [models.Index(fields=["status", "received_at"])]
+        indexes = [
+            models.Index(fields=["status", "received_at"]),
+            # The queue's default order (admin list and review API): a page reads an index range, not the table.
+            models.Index(F("priority").desc(), "received_at", name="suggestion_queue_order"),
+        ]
 
     def __str__(self) -> str:
         return f"“{self.exact[:40]}” → “{self.suggestion[:40]}”"
@@ -212,6 +214,9 @@ class SuggestionTicket(models.Model):
         return f"ticket for {self.suggestion_id}"
 
 
+VISIBLE_ROOTS = models.Q(parent__isnull=True, status="visible")
+
+
 class Comment(models.Model):
     """Read model: a comment as readers and moderators see it."""
 
@@ -243,6 +248,8 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["posted_at"]
+        # An article page's first comments: its visible top-level comments in order, read from the index.
+        indexes = [models.Index(fields=["article", "version"], condition=VISIBLE_ROOTS, name="comment_visible_roots")]
 
     def __str__(self) -> str:
         return f"{self.author_name}: {self.body[:40]}"
@@ -394,25 +401,3 @@ class TextVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} v{self.version} of {self.article_id}"
-
-
-# Ingest's tables live in their own module (for length); importing them here registers them.
-from .source_models import Source, TrackedPage, UnannouncedEdit  # noqa: E402
-
-__all__ = [
-    "Article",
-    "Comment",
-    "CommentAuthor",
-    "Event",
-    "FlagMark",
-    "Notification",
-    "PersonalDatum",
-    "PublicNote",
-    "Source",
-    "Stream",
-    "Suggestion",
-    "SuggestionTicket",
-    "TextVersion",
-    "TrackedPage",
-    "UnannouncedEdit",
-]

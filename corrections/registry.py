@@ -36,8 +36,8 @@ PROJECTORS = [
     unannounced.revision_note_waived,
 ]
 
-#: What a rebuild empties, children before the articles they hang off.
-READ_MODELS = [PublicNote, TextVersion, Comment, Suggestion, UnannouncedEdit, Article]
+#: The read models, parents first: new rows are written in this order, a rebuild empties them in reverse.
+READ_MODELS = [Article, PublicNote, TextVersion, Comment, Suggestion, UnannouncedEdit]
 
 #: Run in the append's transaction after the projections; a rebuild never replays them.
 REACTORS = [notifications.react]

@@ -81,6 +81,9 @@ def test_a_failed_command_leaves_no_half_written_event(article: str) -> None:
     # Same slug taken at the projection level: the whole transaction rolls back.
     with pytest.raises(IntegrityError), transaction.atomic():
         store.append(
-            "00000000-0000-0000-0000-000000000001", commands.publish(slug="other", title="T", body="B"), meta={}
+            "00000000-0000-0000-0000-000000000001",
+            commands.publish(slug="other", title="T", body="B"),
+            expected_version=0,
+            meta={},
         )
     assert Event.objects.count() == before

@@ -23,9 +23,10 @@ def test_every_declared_projector_is_in_the_registry_once() -> None:
 
 
 def test_the_installed_order_is_the_registry_order() -> None:
-    """A text change updates the article, then the unannounced-edit queue; re-anchoring is an event of its own."""
+    """A text change is diffed against the text before it, updates the article, then the unannounced-edit queue;
+    re-anchoring is an event of its own."""
     assert projections.PROJECTORS["ArticleRevised"] == [
-        history.text_version_changed,  # diffs against the body before the change
+        history.text_version_changed,
         articles.article_text,
         unannounced.unannounced_edit_detected,
     ]

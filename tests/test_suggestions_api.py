@@ -300,11 +300,10 @@ def test_reader_follows_the_status_by_token(api: Any, article: str) -> None:
     body = status.json()
     assert (body["status"], body["exact"], body["suggestion"], body["reply"]) == ("new", "Jon Smith", "John Smith", "")
     assert body["article"] == {"slug": article, "title": "Harbour bridge to be rebuilt"}
-    article_id = Article.objects.get(slug=article).id
+    row = Article.objects.get(slug=article)
     reply = "Thank you: his name is indeed spelled Jon."
-    store.append(
-        article_id, [SuggestionRejected(suggestion_id=created["id"], reason="correct", reply=reply)], meta=META
-    )
+    rejected = SuggestionRejected(suggestion_id=created["id"], reason="correct", reply=reply)
+    store.append(row.id, [rejected], expected_version=row.version, meta=META)
     body = api.get(f"/api/v1/suggestions/{created['token']}/").json()
     assert (body["status"], body["reply"]) == ("rejected", reply)
 

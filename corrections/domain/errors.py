@@ -56,7 +56,15 @@ class ArticleRetractedError(InvalidCommand):
     code = "article_retracted"
 
 
-class OutOfOrderEvent(DomainError):
-    """The fold was handed an event whose version does not follow the state's."""
+class OutOfOrderEvent(RuntimeError):
+    """The fold was handed an event whose version does not follow the state's.
 
-    code = "out_of_order"
+    Not a ``DomainError``: no request can cause it, only a log or read model out
+    of step with itself, so it is our fault and surfaces as a 500, never as a 400.
+    """
+
+
+class StreamMoved(Conflict):
+    """Another append reached the stream between reading its head and appending (HTTP 409)."""
+
+    code = "stream_moved"

@@ -9,64 +9,90 @@ reject, duplicate) live in ``projections/review.py``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..domain import suggestions as domain
 from ..domain.events import Recorded
 from ..domain.remap import DELETED, INTACT
 from ..models import Article, Suggestion
-from . import handles
+from . import handles, needs
+from .batch import Batch, Want
+
+
+def _item_needs(recorded: Recorded) -> Iterable[Want]:
+    yield Want(Suggestion, "id", recorded.event.suggestion_id)  # type: ignore[attr-defined]
 
 
 @handles("SuggestionReceived")
-def suggestion_received(recorded: Recorded) -> None:
+def suggestion_received(batch: Batch, recorded: Recorded) -> None:
     event = recorded.event_as(domain.SuggestionReceived)
     start, end = event.start, event.start + len(event.exact)
     # Projections run in log order, so the article row holds the text as it stood at this event.
-    body = Article.objects.filter(id=recorded.stream_id).values_list("body", flat=True).first() or ""
+    article = batch.get(Article, recorded.stream_id)
+    body = article["body"] if article else ""
     if body[start:end] != event.exact:
         # Made against an older version: a SuggestionReanchored follows in the same append. Reports
         # recorded before those events existed are found again by their quote and context.
         span = domain.reanchor(body, exact=event.exact, prefix=event.prefix, suffix=event.suffix, hint=event.start)
         start, end = (span.start, span.end) if span else (start, start)
     gone = body[start:end] == "" and event.exact != ""
-    Suggestion.objects.create(
-        id=event.suggestion_id,
-        article_id=recorded.stream_id,
-        status=domain.NEW,
-        category=event.category,
-        reporter_count=1,
-        priority=domain.priority(event.category, 1),
-        exact=event.exact,
-        prefix=event.prefix,
-        suffix=event.suffix,
-        start=start,
-        end=end,
-        current_exact=body[start:end],
-        anchor_state=DELETED if gone else INTACT,
-        against_version=event.against_version,
-        suggestion=event.suggestion,
-        comment=event.comment,
-        outdated=gone,
-        received_at=recorded.recorded_at,
+    batch.add(
+        Suggestion,
+        {
+            "id": event.suggestion_id,
+            "article_id": recorded.stream_id,
+            "status": domain.NEW,
+            "category": event.category,
+            "priority": domain.priority(event.category, 1),
+            "assignee_id": None,
+            "reporter_count": 1,
+            "exact": event.exact,
+            "prefix": event.prefix,
+            "suffix": event.suffix,
+            "start": start,
+            "end": end,
+            "current_exact": body[start:end],
+            "anchor_state": DELETED if gone else INTACT,
+            "probably_resolved": False,
+            "against_version": event.against_version,
+            "suggestion": event.suggestion,
+            "comment": event.comment,
+            "outdated": gone,
+            "duplicate_of_id": None,
+            "reply": "",
+            "received_at": recorded.recorded_at,
+            "resolved_at": None,
+            "version": recorded.version,
+        },
+    )
+
+
+@needs(_item_needs)
+@handles("SuggestionSeconded")
+def suggestion_seconded(batch: Batch, recorded: Recorded) -> None:
+    row = batch.get(Suggestion, recorded.event_as(domain.SuggestionSeconded).suggestion_id)
+    if row is None:
+        return
+    readers = row["reporter_count"] + 1
+    batch.change(
+        Suggestion,
+        row,
+        reporter_count=readers,
+        priority=domain.priority(row["category"], readers),
         version=recorded.version,
     )
 
 
-@handles("SuggestionSeconded")
-def suggestion_seconded(recorded: Recorded) -> None:
-    event = recorded.event_as(domain.SuggestionSeconded)
-    item = Suggestion.objects.filter(id=event.suggestion_id).only("category", "reporter_count").first()
-    if item is None:
-        return
-    readers = item.reporter_count + 1
-    Suggestion.objects.filter(id=item.id).update(
-        reporter_count=readers, priority=domain.priority(item.category, readers), version=recorded.version
-    )
-
-
+@needs(_item_needs)
 @handles("SuggestionReanchored")
-def suggestion_reanchored(recorded: Recorded) -> None:
+def suggestion_reanchored(batch: Batch, recorded: Recorded) -> None:
     event = recorded.event_as(domain.SuggestionReanchored)
-    Suggestion.objects.filter(id=event.suggestion_id).update(
+    row = batch.get(Suggestion, event.suggestion_id)
+    if row is None:
+        return
+    batch.change(
+        Suggestion,
+        row,
         start=event.start,
         end=event.end,
         current_exact=event.exact,

@@ -2,43 +2,69 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..domain.events import ArticleRevised, Recorded, RevisionNoteAdded, RevisionNoteWaived
 from ..models import PublicNote, UnannouncedEdit
-from . import handles
+from . import handles, needs
+from .batch import Batch, Want
+
+
+def _edit_needs(recorded: Recorded) -> Iterable[Want]:
+    revision = recorded.event.revision  # type: ignore[attr-defined]
+    yield Want(UnannouncedEdit, "article_id", recorded.stream_id, where=f"version = {int(revision)}")
 
 
 @handles("ArticleRevised")
-def unannounced_edit_detected(recorded: Recorded) -> None:
-    event = recorded.event
-    assert isinstance(event, ArticleRevised)
+def unannounced_edit_detected(batch: Batch, recorded: Recorded) -> None:
+    event = recorded.event_as(ArticleRevised)
     if event.origin == "site" and not event.note:
-        UnannouncedEdit.objects.create(
-            article_id=recorded.stream_id, version=recorded.version, detected_at=recorded.recorded_at
+        batch.add(
+            UnannouncedEdit,
+            {
+                "article_id": recorded.stream_id,
+                "version": recorded.version,
+                "status": UnannouncedEdit.OPEN,
+                "detected_at": recorded.recorded_at,
+                "resolution": "",
+                "resolved_at": None,
+                "resolved_version": None,
+            },
         )
 
 
+@needs(_edit_needs)
 @handles("RevisionNoteAdded")
-def revision_note_added(recorded: Recorded) -> None:
-    event = recorded.event
-    assert isinstance(event, RevisionNoteAdded)
-    PublicNote.objects.create(
-        article_id=recorded.stream_id,
-        version=recorded.version,
-        kind="revision",
-        note=event.note,
-        issued_at=recorded.recorded_at,
+def revision_note_added(batch: Batch, recorded: Recorded) -> None:
+    event = recorded.event_as(RevisionNoteAdded)
+    batch.add(
+        PublicNote,
+        {
+            "article_id": recorded.stream_id,
+            "version": recorded.version,
+            "kind": "revision",
+            "note": event.note,
+            "issued_at": recorded.recorded_at,
+        },
     )
-    _resolve(recorded, event.revision, UnannouncedEdit.NOTED, event.note)
+    _resolve(batch, recorded, event.revision, UnannouncedEdit.NOTED, event.note)
 
 
+@needs(_edit_needs)
 @handles("RevisionNoteWaived")
-def revision_note_waived(recorded: Recorded) -> None:
-    event = recorded.event
-    assert isinstance(event, RevisionNoteWaived)
-    _resolve(recorded, event.revision, UnannouncedEdit.WAIVED, event.reason)
+def revision_note_waived(batch: Batch, recorded: Recorded) -> None:
+    event = recorded.event_as(RevisionNoteWaived)
+    _resolve(batch, recorded, event.revision, UnannouncedEdit.WAIVED, event.reason)
 
 
-def _resolve(recorded: Recorded, revision: int, status: str, text: str) -> None:
-    UnannouncedEdit.objects.filter(article_id=recorded.stream_id, version=revision).update(
-        status=status, resolution=text, resolved_at=recorded.recorded_at, resolved_version=recorded.version
-    )
+def _resolve(batch: Batch, recorded: Recorded, revision: int, status: str, text: str) -> None:
+    for row in batch.having(UnannouncedEdit, "article_id", recorded.stream_id):
+        if row["version"] == revision:
+            batch.change(
+                UnannouncedEdit,
+                row,
+                status=status,
+                resolution=text,
+                resolved_at=recorded.recorded_at,
+                resolved_version=recorded.version,
+            )

@@ -16,7 +16,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
 from .. import vault
-from ..domain.comments import PENDING, VISIBLE, effective_mode
+from ..domain.comments import VISIBLE, effective_mode
 from ..domain.errors import NotFound
 from ..models import Article, Comment, Event
 from .articles import PUBLIC_DATA, PUBLIC_PAGE_HOOKS
@@ -50,16 +50,19 @@ def comments_shown(article: Article) -> QuerySet[Comment]:
 
 
 def comment_count(article: Article) -> int:
-    return comments_shown(article).count()
+    """Comments a reader sees, kept by the projection: a page never counts a thread."""
+    return article.comment_count
 
 
 def comment_pending_count(article: Article) -> int:
-    return Comment.objects.filter(article=article, status=PENDING).count()
+    return article.pending_comment_count
 
 
 def comment_roots(article: Article) -> QuerySet[Comment]:
     """The visible top-level comments, oldest first (paginate these, then call ``comment_threads``)."""
-    return Comment.objects.filter(article=article, parent__isnull=True, status=VISIBLE).order_by("posted_at", "version")
+    # Version order is posting order (one article's appends are serialised) and is what the partial index
+    # comment_visible_roots holds, so a page reads 50 index entries; by date the planner may walk every comment.
+    return Comment.objects.filter(article=article, parent__isnull=True, status=VISIBLE).order_by("version")
 
 
 def comment_threads(roots: Iterable[Comment]) -> list[Comment]:

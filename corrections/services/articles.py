@@ -7,25 +7,46 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from .. import store
 from ..domain import commands, reanchoring
-from ..domain.errors import NotFound, SlugTaken
+from ..domain.errors import NotFound, OutOfOrderEvent, SlugTaken
 from ..domain.events import Event, Recorded
 from ..domain.remap import DELETED
 from ..domain.suggestions import OPEN_STATUSES
 from ..models import Article, Suggestion
 
 
-def lock_article(slug: str) -> Article:
-    """Find the article and lock its stream's head for this transaction; its row is then current."""
-    article = Article.objects.filter(slug=slug).first()
-    if article is None:
+def lock_article(slug: str) -> tuple[Article, store.Head]:
+    """The article and its stream's head, read and locked in one query; both are then current."""
+    found = store.locked(Article, "slug", slug)
+    if found is None:
         raise NotFound(f"No article with the slug “{slug}”.")
-    store.lock_head(article.id)
-    article.refresh_from_db()
-    return article
+    return _in_step(*found)
+
+
+def lock_article_by_id(article_id: uuid.UUID | str) -> tuple[Article, store.Head]:
+    found = store.locked(Article, "id", article_id)
+    if found is None:
+        raise NotFound("No such article.")
+    return _in_step(*found)
+
+
+def _in_step(article: Article, head: store.Head) -> tuple[Article, store.Head]:
+    if article.version != head.version:
+        # Under the lock the read model must be at the head: if not, a rebuild or a bug left it behind.
+        raise OutOfOrderEvent(f"Article {article.id} is at version {article.version}, its log at {head.version}.")
+    return article, head
+
+
+def append_after(
+    head: store.Head, events: Sequence[Event], *, meta: dict[str, Any], loaded: Sequence[models.Model] = ()
+) -> list[Recorded]:
+    """Append where the caller read the head (``expected_version``); ``loaded`` spares the projections a read."""
+    return store.append(
+        head.stream_id, events, expected_version=head.version, head_hash=head.last_hash, meta=meta, loaded=loaded
+    )
 
 
 def with_reanchoring(article: Article, events: Sequence[Event]) -> list[Event]:
@@ -52,7 +73,7 @@ def article_publish(
         raise taken
     try:
         with transaction.atomic():
-            return store.append(uuid.uuid4(), events, meta=meta)[0]
+            return store.append(uuid.uuid4(), events, expected_version=0, head_hash="", meta=meta)[0]
     except IntegrityError as error:
         # Two publishes of one slug at once: the projection's UNIQUE(slug) lets one win.
         raise taken from error
@@ -69,11 +90,11 @@ def article_revise(
     origin: str = "editor",
     meta: dict[str, Any],
 ) -> Recorded:
-    article = lock_article(slug)
+    article, head = lock_article(slug)
     events = commands.revise(
         article.as_state(), expected_version=expected_version, title=title, body=body, note=note, origin=origin
     )
-    return store.append(article.id, with_reanchoring(article, events), meta=meta)[0]
+    return append_after(head, with_reanchoring(article, events), meta=meta, loaded=[article])[0]
 
 
 @transaction.atomic
@@ -87,7 +108,7 @@ def correction_issue(
     suggestion_id: str | None = None,
     meta: dict[str, Any],
 ) -> Recorded:
-    article = lock_article(slug)
+    article, head = lock_article(slug)
     events = commands.issue_correction(
         article.as_state(),
         expected_version=expected_version,
@@ -96,11 +117,11 @@ def correction_issue(
         changes=changes,
         suggestion_id=suggestion_id,
     )
-    return store.append(article.id, with_reanchoring(article, events), meta=meta)[0]
+    return append_after(head, with_reanchoring(article, events), meta=meta, loaded=[article])[0]
 
 
 @transaction.atomic
 def article_retract(*, slug: str, expected_version: int, note: str, meta: dict[str, Any]) -> Recorded:
-    article = lock_article(slug)
+    article, head = lock_article(slug)
     events = commands.retract(article.as_state(), expected_version=expected_version, note=note)
-    return store.append(article.id, events, meta=meta)[0]
+    return append_after(head, events, meta=meta, loaded=[article])[0]

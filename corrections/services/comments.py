@@ -26,7 +26,7 @@ from ..models import Article, Comment, CommentAuthor, FlagMark
 from ..roles import is_editor
 from ..selectors.comments import moderation_mode
 from . import notifications
-from .articles import lock_article
+from .articles import append_after, lock_article, lock_article_by_id
 
 
 def commenter_kind(user: AbstractBaseUser | AnonymousUser | None) -> str:
@@ -53,14 +53,14 @@ def _facts(comment: Comment | None) -> domain.CommentFacts | None:
     )
 
 
-def _lock_comment(comment_id: Any) -> tuple[Article, Comment]:
+def _lock_comment(comment_id: Any) -> tuple[Article, store.Head, Comment]:
     """Find the comment, lock its article's stream head, and read the comment again under the lock."""
     key = _comment_uuid(comment_id)
-    found = Comment.objects.filter(id=key).values_list("article__slug", flat=True).first()
-    if found is None:
+    article_id = Comment.objects.filter(id=key).values_list("article_id", flat=True).first()
+    if article_id is None:
         raise NotFound(f"No comment with the id “{comment_id}”.")
-    article = lock_article(found)
-    return article, Comment.objects.select_related("thread").get(id=key)
+    article, head = lock_article_by_id(article_id)
+    return article, head, Comment.objects.select_related("thread").get(id=key)
 
 
 @transaction.atomic
@@ -84,7 +84,7 @@ def comment_post(
     member = user if isinstance(user, AbstractBaseUser) and user.is_authenticated else None
     if member is not None and not (author_name or "").strip():
         author_name = getattr(member, "get_full_name", str)() or member.get_username()
-    article = lock_article(slug)
+    article, head = lock_article(slug)
     parent = None
     if parent_id is not None:
         parent_id = str(parent_id)
@@ -109,7 +109,8 @@ def comment_post(
         CommentAuthor.objects.create(
             comment_id=events[0].comment_id, email=email, confirm_token=secrets.token_urlsafe(32)
         )
-    recorded = store.append(article.id, events, meta=meta)[0]
+    known = [row for row in (article, parent, member) if row is not None]
+    recorded = append_after(head, events, meta=meta, loaded=known)[0]
     if email:
         notifications.address_confirmation(comment_id=events[0].comment_id)
     return recorded
@@ -135,43 +136,43 @@ class AlreadyFlagged(Conflict):
 @transaction.atomic
 def comment_flag(*, comment_id: str, reason: str = "", flagger: str = "", meta: dict[str, Any]) -> Recorded:
     """A reader flags a visible comment for the editors; ``flagger`` (who they are) flags each comment once."""
-    article, comment = _lock_comment(comment_id)
+    article, head, comment = _lock_comment(comment_id)
     events = domain.flag(article.as_state(), _facts(comment), reason=reason)
     if flagger:
         # Under the article's head lock, so two flags by one person cannot both pass this check.
         if FlagMark.objects.filter(comment_id=comment.id, flagger=flagger).exists():
             raise AlreadyFlagged("You have flagged this comment already; an editor will look at it.")
         FlagMark.objects.create(comment_id=comment.id, flagger=flagger)
-    return store.append(article.id, events, meta=meta)[0]
+    return append_after(head, events, meta=meta, loaded=[article, comment])[0]
 
 
 @transaction.atomic
 def comment_approve(*, comment_id: str, meta: dict[str, Any]) -> Recorded:
     """An editor shows a pending comment, or keeps a flagged one."""
-    article, comment = _lock_comment(comment_id)
+    article, head, comment = _lock_comment(comment_id)
     events = domain.approve(article.as_state(), _facts(comment))
-    return store.append(article.id, events, meta=meta)[0]
+    return append_after(head, events, meta=meta, loaded=[article, comment])[0]
 
 
 @transaction.atomic
 def comment_hide(*, comment_id: str, reason: str, meta: dict[str, Any]) -> Recorded:
     """An editor hides a comment for good, with a reason; the original stays in the log."""
-    article, comment = _lock_comment(comment_id)
+    article, head, comment = _lock_comment(comment_id)
     events = domain.hide(article.as_state(), _facts(comment), reason=reason)
-    return store.append(article.id, events, meta=meta)[0]
+    return append_after(head, events, meta=meta, loaded=[article, comment])[0]
 
 
 @transaction.atomic
 def comment_restore(*, comment_id: str, reason: str = "", meta: dict[str, Any]) -> Recorded:
     """An editor shows a hidden comment again; both the hiding and this stay in the log."""
-    article, comment = _lock_comment(comment_id)
+    article, head, comment = _lock_comment(comment_id)
     events = domain.restore(article.as_state(), _facts(comment), reason=reason)
-    return store.append(article.id, events, meta=meta)[0]
+    return append_after(head, events, meta=meta, loaded=[article, comment])[0]
 
 
 @transaction.atomic
 def article_set_moderation(*, slug: str, mode: str, meta: dict[str, Any]) -> Recorded:
     """Choose pre- or post-moderation for one article, or ``default`` to follow the site setting."""
-    article = lock_article(slug)
+    article, head = lock_article(slug)
     events = domain.set_moderation(article.as_state(), current=article.comment_moderation, mode=mode)
-    return store.append(article.id, events, meta=meta)[0]
+    return append_after(head, events, meta=meta, loaded=[article])[0]

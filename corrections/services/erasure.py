@@ -198,13 +198,19 @@ def person_erase(
         _anonymise_account(user)
         result.account = True
     # Heads are locked in one order so that two erasures cannot deadlock.
+    heads = {stream_id: store.head_of(stream_id) for stream_id in sorted(kinds)}
     for stream_id in sorted(kinds):
-        store.lock_head(stream_id)
-    for stream_id in sorted(kinds):
+        head = heads[stream_id]
         erased = PersonalDataErased(
             versions=tuple(sorted(result.events.get(stream_id, set()))),
             kinds=tuple(sorted(kinds[stream_id])),
             requested_by=requested_by,
         )
-        store.append(stream_id, [erased], meta=meta)
+        store.append(
+            stream_id,
+            [erased],
+            expected_version=head.version if head else 0,
+            head_hash=head.last_hash if head else "",
+            meta=meta,
+        )
     return result

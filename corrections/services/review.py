@@ -22,7 +22,7 @@ from ..domain.events import Recorded
 from ..domain.text import parse_id
 from ..models import Article, Suggestion
 from ..roles import is_editor
-from .articles import with_reanchoring
+from .articles import append_after, lock_article_by_id, with_reanchoring
 
 
 def _find(suggestion_id: uuid.UUID | str) -> Suggestion | None:
@@ -33,14 +33,14 @@ def _find(suggestion_id: uuid.UUID | str) -> Suggestion | None:
     return Suggestion.objects.filter(id=key).first()
 
 
-def lock_suggestion(suggestion_id: uuid.UUID | str) -> tuple[Article, Suggestion]:
+def lock_suggestion(suggestion_id: uuid.UUID | str) -> tuple[Article, store.Head, Suggestion]:
     """Lock the suggestion's article stream for this transaction; the rows returned are then current."""
     row = _find(suggestion_id)
     if row is None:
         raise NotFound("No suggestion with that id.")
-    store.lock_head(row.article_id)
+    article, head = lock_article_by_id(row.article_id)
     row.refresh_from_db()
-    return Article.objects.get(id=row.article_id), row
+    return article, head, row
 
 
 def find_editor(editor: AbstractBaseUser | AnonymousUser | int | str) -> AbstractBaseUser:
@@ -67,9 +67,9 @@ def suggestion_assign(
 ) -> Recorded:
     """Assign the suggestion to an editor (a user, an id or a username)."""
     user = find_editor(editor)
-    article, row = lock_suggestion(suggestion_id)
+    article, head, row = lock_suggestion(suggestion_id)
     events = review.assign(row.as_state(), assignee_id=user.pk, assignee=user.get_username())
-    return store.append(article.id, events, meta=meta)[0]
+    return append_after(head, events, meta=meta, loaded=[article, row, user])[0]
 
 
 @transaction.atomic
@@ -88,7 +88,7 @@ def suggestion_accept(
     ``expected_version`` guards the text exactly as an article revision does: if
     the text changed after it, ``StaleVersion`` (409) and nothing is written.
     """
-    article, row = lock_suggestion(suggestion_id)
+    article, head, row = lock_suggestion(suggestion_id)
     events = review.accept(
         article.as_state(),
         row.as_state(),
@@ -98,7 +98,7 @@ def suggestion_accept(
         note=note,
         reply=reply,
     )
-    return store.append(article.id, with_reanchoring(article, events), meta=meta)
+    return append_after(head, with_reanchoring(article, events), meta=meta, loaded=[article, row])
 
 
 @transaction.atomic
@@ -106,17 +106,18 @@ def suggestion_reject(
     *, suggestion_id: uuid.UUID | str, reason: str, reply: str = "", meta: dict[str, Any]
 ) -> Recorded:
     """Reject the suggestion with an internal reason and an optional public reply to the reader."""
-    article, row = lock_suggestion(suggestion_id)
+    article, head, row = lock_suggestion(suggestion_id)
     events = review.reject(row.as_state(), reason=reason, reply=reply)
-    return store.append(article.id, events, meta=meta)[0]
+    return append_after(head, events, meta=meta, loaded=[article, row])[0]
 
 
 @transaction.atomic
 def suggestion_mark_duplicate(*, suggestion_id: uuid.UUID | str, of: uuid.UUID | str, meta: dict[str, Any]) -> Recorded:
     """Close the suggestion as a duplicate of another one on the same article."""
-    article, row = lock_suggestion(suggestion_id)
+    article, head, row = lock_suggestion(suggestion_id)
     original = _find(of)
     events = review.mark_duplicate(
         row.as_state(), original.as_state() if original else None, of=str(original.id if original else of)
     )
-    return store.append(article.id, events, meta=meta)[0]
+    known = [article, row, *([original] if original else [])]
+    return append_after(head, events, meta=meta, loaded=known)[0]

@@ -20,7 +20,7 @@ from ..domain import suggestions as domain
 from ..domain.errors import ArticleRetractedError, InvalidCommand, NotFound
 from ..domain.events import Recorded
 from ..models import Article, Suggestion, SuggestionTicket
-from .articles import lock_article
+from .articles import append_after, lock_article
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,14 @@ def _ticket(suggestion_id: str, name: str, email: str, *, event_version: int) ->
 
 
 def _submit_unanchored(
-    article: Article, suggestion: str, comment: str, category: str, name: str, email: str, meta: dict[str, Any]
+    article: Article,
+    head: store.Head,
+    suggestion: str,
+    comment: str,
+    category: str,
+    name: str,
+    email: str,
+    meta: dict[str, Any],
 ) -> Submitted:
     """A request about the whole article ("write to us"): no quote, no anchor, never merged with another."""
     suggestion_id = str(uuid.uuid4())
@@ -79,7 +86,7 @@ def _submit_unanchored(
         comment=comment.strip(),
         category=category,
     )
-    recorded = store.append(article.id, [event], meta=meta)[0]
+    recorded = append_after(head, [event], meta=meta, loaded=[article])[0]
     ticket = _ticket(suggestion_id, name, email, event_version=recorded.version)
     return Submitted(suggestion_id, ticket.token, domain.NEW, False, recorded)
 
@@ -114,11 +121,11 @@ def suggestion_submit(
     domain.check_submission(exact=exact, suggestion=suggestion, comment=comment, category=category)
     if start is not None and end is not None and end < start:
         raise InvalidCommand("The selection ends before it starts.", field="end")
-    article = lock_article(slug)
+    article, head = lock_article(slug)
     if article.status == Article.RETRACTED:
         raise ArticleRetractedError("This article has been retracted; it no longer takes corrections.")
     if not exact.strip():
-        return _submit_unanchored(article, suggestion, comment, category, name, email, meta)
+        return _submit_unanchored(article, head, suggestion, comment, category, name, email, meta)
     seen = _text_seen(article, version)
     span = anchoring.resolve(seen, exact, prefix, suffix, start)
     # Keep the quote and its context as they stand in the text, so later re-anchoring does not depend
@@ -167,7 +174,8 @@ def suggestion_submit(
                     how=followed.how,
                 )
             )
-    recorded = store.append(article.id, events, meta=meta)[0]
+    loaded = [article, *([original] if original is not None else [])]
+    recorded = append_after(head, events, meta=meta, loaded=loaded)[0]
     ticket = _ticket(suggestion_id, name, email, event_version=recorded.version)
     status = Suggestion.objects.filter(id=suggestion_id).values_list("status", flat=True).get()
     return Submitted(suggestion_id, ticket.token, status, original is not None, recorded)

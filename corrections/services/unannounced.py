@@ -10,33 +10,33 @@ from .. import store
 from ..domain import unannounced
 from ..domain.errors import InvalidCommand, NotFound
 from ..domain.events import Recorded
-from ..models import UnannouncedEdit
-from .articles import lock_article
+from ..models import Article, UnannouncedEdit
+from .articles import append_after, lock_article_by_id
 
 
-def _open_edit(edit_id: int) -> tuple[UnannouncedEdit, Any]:
-    """The edit and its article, the article's stream locked; refused if the desk already answered."""
-    edit = UnannouncedEdit.objects.select_related("article").filter(id=edit_id).first()
+def _open_edit(edit_id: int) -> tuple[UnannouncedEdit, Article, store.Head]:
+    """The edit, its article and the article's head, the stream locked; refused if the desk already answered."""
+    edit = UnannouncedEdit.objects.filter(id=edit_id).first()
     if edit is None:
         raise NotFound(f"No unannounced edit with the id {edit_id}.")
-    article = lock_article(edit.article.slug)
+    article, head = lock_article_by_id(edit.article_id)
     edit.refresh_from_db()
     if edit.status != UnannouncedEdit.OPEN:
         raise InvalidCommand(f"This edit was already answered ({edit.get_status_display().lower()}).")
-    return edit, article
+    return edit, article, head
 
 
 @transaction.atomic
 def unannounced_note_add(*, edit_id: int, note: str, meta: dict[str, Any]) -> Recorded:
     """Attach a public note to a site revision that came without one; readers see it in the history."""
-    edit, article = _open_edit(edit_id)
+    edit, article, head = _open_edit(edit_id)
     events = unannounced.add_revision_note(article.as_state(), revision=edit.version, note=note)
-    return store.append(article.id, events, meta=meta)[0]
+    return append_after(head, events, meta=meta, loaded=[article])[0]
 
 
 @transaction.atomic
 def unannounced_waive(*, edit_id: int, reason: str = "", meta: dict[str, Any]) -> Recorded:
     """Mark a site revision as needing no public note (a typo, a style fix)."""
-    edit, article = _open_edit(edit_id)
+    edit, article, head = _open_edit(edit_id)
     events = unannounced.waive_revision_note(article.as_state(), revision=edit.version, reason=reason)
-    return store.append(article.id, events, meta=meta)[0]
+    return append_after(head, events, meta=meta, loaded=[article])[0]

@@ -6,25 +6,24 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from corrections import projections, store
+from corrections import store
 from corrections.models import Event
+from corrections.projections.rebuild import rebuild
 
 
 class Command(BaseCommand):
-    help = "Empty every read model and replay the whole event log into it, in one transaction."
+    help = (
+        "Replay the whole event log into fresh read models, in batches, while appends go on; swap them in at "
+        "the end under a brief lock. An interrupted rebuild resumes where it stopped."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--no-progress", action="store_true", help="Do not draw a progress bar.")
+        parser.add_argument("--batch-size", type=int, default=5000, help="Events folded and written at a time.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        total = Event.objects.count()
+        # An estimate for the bar (the table's statistics on PostgreSQL would do as well): counting is one scan.
+        total = Event.objects.order_by("-position").values_list("position", flat=True).first() or 0
         with tqdm(total=total, unit="event", disable=options["no_progress"], file=sys.stderr) as bar:
-            events = store.iter_recorded()
-            count = projections.rebuild(_counted(events, bar))
+            count = rebuild(store, batch_size=options["batch_size"], progress=bar.update)
         self.stdout.write(self.style.SUCCESS(f"Rebuilt the read models from {count} events."))
-
-
-def _counted(items: Any, bar: tqdm) -> Any:
-    for item in items:
-        yield item
-        bar.update(1)

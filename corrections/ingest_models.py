@@ -1,7 +1,4 @@
-"""Ingest's tables: where a newsroom's articles come from, what was last seen of each page, and the
-queue of edits the site made without a note. Kept apart from ``models.py`` only for its length;
-``models.py`` re-exports them, so they are ``corrections.Source`` and so on as before.
-"""
+"""The ingest models: the sources and pages ingest tracks, and the unannounced edits it finds (a read model)."""
 
 from __future__ import annotations
 

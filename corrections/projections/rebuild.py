@@ -1,0 +1,226 @@
+"""Rebuild every read model from the log, in batches, while the desk keeps working.
+
+On PostgreSQL the read models are rebuilt into fresh tables (``<table>__rebuild``)
+that nobody reads: each batch of events is folded in memory by the same
+projectors as inline appends (``run``) and written with COPY, and the position
+reached is committed with it, so an interrupted rebuild resumes where it
+stopped. Events appended meanwhile are caught up stream by stream (a later
+position can commit before an earlier one, so positions alone would miss some).
+Then, under a brief lock that holds appends back, the last few events are
+caught up and the fresh tables are renamed into place, with the names of the
+old ones' indexes and constraints; ANALYZE follows. Memory is bounded by the
+batch size and a capped cache of article rows.
+
+Elsewhere (SQLite, one writer at a time) the read models are emptied and
+refilled in one transaction by the same engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from types import ModuleType
+from typing import Any, Protocol
+
+from django.db import connection, transaction
+
+from ..domain.events import Recorded
+from ..models import Stream
+from . import HEAD_MODEL, READ_MODELS, run
+from .batch import Batch, Tables
+
+SUFFIX = "__rebuild"
+PROGRESS = "corrections_rebuild_progress"
+CACHE_LIMIT = 20_000
+
+
+class Log(Protocol):
+    """Where the events come from (the ``store`` module): a scan by position and a catch-up by stream."""
+
+    @property
+    def read_after(self) -> Callable[[int, int], list[Recorded]]: ...
+
+    @property
+    def read_streams_after(self) -> Callable[[dict[str, int]], list[Recorded]]: ...
+
+
+Progress = Callable[[int], None]
+
+
+def rebuild(log: Log | ModuleType, *, batch_size: int = 5000, progress: Progress | None = None) -> int:
+    """Replay the whole log into the read models; return how many events were folded."""
+    if connection.vendor == "postgresql":
+        return _Fresh(log, batch_size, progress).run()
+    return _in_place(log, batch_size, progress)
+
+
+def _fold(events: Sequence[Recorded], tables: Tables, cache: dict, *, skip_gaps: bool) -> int:
+    """Fold and write one batch; return how many events it applied (held-back streams' events excluded)."""
+    batch = Batch(events, tables=tables, cache=cache)
+    held = run(batch, skip_gaps=skip_gaps)
+    batch.flush(READ_MODELS)
+    rows = cache.setdefault(HEAD_MODEL, {})
+    if len(rows) > CACHE_LIMIT:
+        rows.clear()
+    rows.update(batch.rows[HEAD_MODEL])
+    rows.update(batch.new[HEAD_MODEL])
+    return sum(1 for r in events if r.stream_id not in held)
+
+
+@transaction.atomic
+def _in_place(log: Log, batch_size: int, progress: Progress | None) -> int:
+    with connection.cursor() as cursor:
+        for model in reversed(READ_MODELS):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+    cache: dict = {}
+    count = position = 0
+    while events := log.read_after(position, batch_size):
+        count += _fold(events, Tables(), cache, skip_gaps=False)
+        position = events[-1].position or position
+        if progress:
+            progress(len(events))
+    return count
+
+
+def _tmp_name(name: str) -> str:
+    """A fresh table's index or constraint, named after the one it will replace (stable across resumes)."""
+    return "rb_" + hashlib.sha1(name.encode()).hexdigest()[:24]
+
+
+class _Fresh:
+    """The PostgreSQL rebuild into fresh tables, swapped in at the end."""
+
+    def __init__(self, log: Log, batch_size: int, progress: Progress | None) -> None:
+        self.log, self.batch_size, self.progress = log, batch_size, progress
+        self.live = [m._meta.db_table for m in READ_MODELS]
+        self.tables = Tables({m: m._meta.db_table + SUFFIX for m in READ_MODELS}, bulk=True)
+        self.cache: dict = {}
+
+    def run(self) -> int:
+        position = self._resume_or_start()
+        count = 0
+        while events := self.log.read_after(position, self.batch_size):
+            with transaction.atomic():
+                count += _fold(events, self.tables, self.cache, skip_gaps=True)
+                position = events[-1].position or position
+                self._execute(f"UPDATE {PROGRESS} SET position = %s", [position])
+            if self.progress:
+                self.progress(len(events))
+        self._add_foreign_keys()
+        for _ in range(5):  # catch up without holding anyone back, until little is left
+            caught = self._catch_up()
+            count += caught
+            if caught < 100:
+                break
+        count += self._swap()
+        for table in self.live:
+            self._execute(f"ANALYZE {table}")
+        return count
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+
+    def _resume_or_start(self) -> int:
+        if self._execute("SELECT to_regclass(%s)", [PROGRESS])[0][0] is not None:
+            return self._execute(f"SELECT position FROM {PROGRESS}")[0][0]
+        with transaction.atomic():
+            for table in self.live:
+                fresh = table + SUFFIX
+                self._execute(f"DROP TABLE IF EXISTS {fresh} CASCADE")
+                self._execute(
+                    f"CREATE TABLE {fresh} (LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY "
+                    "INCLUDING CONSTRAINTS INCLUDING GENERATED)"
+                )
+                for name, definition in self._constraints(table, "pu"):
+                    self._execute(f"ALTER TABLE {fresh} ADD CONSTRAINT {_tmp_name(name)} {definition}")
+                for name, definition in self._plain_indexes(table):
+                    definition = definition.replace(f" INDEX {name} ON ", f" INDEX {_tmp_name(name)} ON ", 1)
+                    self._execute(definition.replace(f" ON public.{table} ", f" ON public.{fresh} ", 1))
+            self._execute(f"CREATE TABLE {PROGRESS} (position bigint NOT NULL)")
+            self._execute(f"INSERT INTO {PROGRESS} VALUES (0)")
+        return 0
+
+    def _constraints(self, table: str, kinds: str) -> list[tuple[str, str]]:
+        return [
+            (name, definition)
+            for name, definition in self._execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = ANY(%s) ORDER BY conname",
+                [table, list(kinds)],
+            )
+        ]
+
+    def _plain_indexes(self, table: str) -> list[tuple[str, str]]:
+        """Indexes that back no constraint (those come with their constraints)."""
+        return self._execute(
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE i.indrelid = %s::regclass AND NOT EXISTS "
+            "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY c.relname",
+            [table],
+        )
+
+    def _add_foreign_keys(self) -> None:
+        """The live tables' foreign keys, under their own names, pointing at the fresh tables (checked in bulk)."""
+        with transaction.atomic():
+            for table in self.live:
+                fresh = table + SUFFIX
+                have = {name for name, _ in self._constraints(fresh, "f")}
+                for name, definition in self._constraints(table, "f"):
+                    if name in have:
+                        continue
+                    for other in self.live:
+                        definition = definition.replace(f"REFERENCES {other}(", f"REFERENCES {other}{SUFFIX}(")
+                    self._execute(f"ALTER TABLE {fresh} ADD CONSTRAINT {name} {definition}")
+
+    def _behind(self) -> dict[str, int]:
+        """Streams whose head is past what the fresh tables hold, with the version they hold."""
+        fresh = HEAD_MODEL._meta.db_table + SUFFIX
+        rows = self._execute(
+            f"SELECT s.id, COALESCE(a.version, 0) FROM {Stream._meta.db_table} s "
+            f"LEFT JOIN {fresh} a ON a.id = s.id WHERE s.version > COALESCE(a.version, 0)"
+        )
+        return {str(stream): version for stream, version in rows}
+
+    def _catch_up(self) -> int:
+        behind = self._behind()
+        if not behind:
+            return 0
+        events = self.log.read_streams_after(behind)
+        with transaction.atomic():
+            count = _fold(events, self.tables, self.cache, skip_gaps=False)
+        if self.progress:
+            self.progress(len(events))
+        return count
+
+    @transaction.atomic
+    def _swap(self) -> int:
+        # Readers of the read models wait here for the few milliseconds of the swap; appends wait
+        # on the stream heads. The read models are locked first, in the order appends touch them.
+        self._execute("SET LOCAL lock_timeout = '10s'")
+        # Check deferred foreign keys now: a table with pending checks cannot be dropped (matters when a
+        # caller's transaction, a test's for one, wraps the rebuild).
+        self._execute("SET CONSTRAINTS ALL IMMEDIATE")
+        self._execute(f"LOCK TABLE {', '.join(self.live)} IN ACCESS EXCLUSIVE MODE")
+        self._execute(f"LOCK TABLE {Stream._meta.db_table} IN EXCLUSIVE MODE")
+        count = self._catch_up()
+        renames = []
+        for table in self.live:
+            names = [name for name, _ in self._constraints(table, "pu")]
+            names += [name for name, _ in self._plain_indexes(table)]
+            sequence = self._execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])[0][0]
+            renames.append((table, names, sequence))
+        for table in self.live:
+            self._execute(f"ALTER TABLE {table} RENAME TO {table}__old")
+        for table in self.live:
+            self._execute(f"DROP TABLE {table}__old CASCADE")
+            self._execute(f"ALTER TABLE {table}{SUFFIX} RENAME TO {table}")
+        for table, names, sequence in renames:
+            for name in names:
+                self._execute(f"ALTER INDEX {_tmp_name(name)} RENAME TO {name}")
+            if sequence:
+                fresh = self._execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])[0][0]
+                self._execute(f"ALTER SEQUENCE {fresh} RENAME TO {sequence.split('.')[-1]}")
+        self._execute(f"DROP TABLE {PROGRESS}")
+        return count
