@@ -28,9 +28,10 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
-        request.request_id = request_id_of(request)  # type: ignore[attr-defined]
+        request_id = request_id_of(request)
+        request.request_id = request_id  # type: ignore[attr-defined]
         response = self.get_response(request)
-        response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
+        response["X-Request-ID"] = request_id
         user = getattr(request, "user", None)
         logger.info(
             "%s %s %s",
@@ -38,7 +39,7 @@ class RequestLogMiddleware:
             request.path,
             response.status_code,
             extra={
-                "request_id": request.request_id,  # type: ignore[attr-defined]
+                "request_id": request_id,
                 "method": request.method,
                 "path": request.path,
                 "status": response.status_code,
