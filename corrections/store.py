@@ -13,34 +13,58 @@ front. Appends to different streams never wait on each other on PostgreSQL.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar, cast
 
 import psycopg
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from . import projections, vault
+from . import heads, projections, vault
 from .chain import canonical_json, chained_hash, event_hash, timestamp
 from .domain.errors import StreamMoved
-from .domain.events import Event, Recorded, decode
+from .domain.events import Event, Recorded
+from .heads import Head, forget
 from .models import Event as EventRow
 from .models import Stream
+from .reading import (
+    COLUMNS,
+    _db_uuid,
+    iter_all,
+    iter_batches,
+    read_after,
+    read_stream,
+    read_streams_after,
+    records,
+    to_recorded,
+    to_recorded_many,
+)
 from .triggers import drop_triggers, install_triggers
 
 __all__ = [
+    "COLUMNS",
+    "Head",
     "append",
+    "atomic",
     "canonical_json",
     "drop_triggers",
     "event_hash",
+    "forget",
     "install_triggers",
+    "iter_all",
+    "iter_batches",
+    "read_after",
     "read_stream",
+    "read_streams_after",
     "records",
+    "to_recorded",
+    "to_recorded_many",
 ]
 
 #: Reactions that run inside the append's transaction but are not projections, so a
@@ -49,10 +73,7 @@ REACTORS: list[Callable[[Recorded], None]] = []
 
 EVENTS = EventRow._meta.db_table
 STREAMS = Stream._meta.db_table
-#: The columns every reader of the log selects, in the order ``to_recorded_many`` expects.
-#: (The stream id as text: building a ``UUID`` object per row would cost more than the rest of the row.)
-COLUMNS = "position, CAST(stream_id AS text), version, type, schema, data, meta, recorded_at"
-
+ARTICLES = projections.HEAD_MODEL._meta.db_table
 M = TypeVar("M", bound=models.Model)
 
 
@@ -61,139 +82,23 @@ def serialise(event: Event) -> str:
     return canonical_json(event.to_data())
 
 
-# --- Reading -----------------------------------------------------------------------
-
-
-def _uuid_text(value: Any) -> str:
-    if isinstance(value, str) and len(value) == 36:
-        return value
-    return str(value) if isinstance(value, uuid.UUID) else str(uuid.UUID(value))
-
-
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def _moment(value: Any) -> datetime:
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite keeps naive UTC
-
-
-def to_recorded_many(rows: Iterable[Sequence[Any]]) -> list[Recorded]:
-    """The one place rows of the log (``COLUMNS``, in that order) become ``Recorded`` events.
-
-    Personal fields stored as commitments are opened from the vault, one query per batch.
-    """
-    metas: dict[Any, Any] = {}  # most events of a batch share a handful of metas: parse each once
-    parsed_rows = []
-    for position, stream_id, version, type_, schema, data, meta, recorded_at in rows:
-        key = meta if isinstance(meta, str) else None
-        parsed = metas.get(key) if key is not None else None
-        if parsed is None:
-            parsed = _json(meta)
-            if key is not None:
-                metas[key] = parsed
-        parsed_rows.append((position, stream_id, version, type_, schema, _json(data), parsed, recorded_at))
-    opened = vault.reveal([(row[3], row[5], row[6]) for row in parsed_rows])
-    return [
-        Recorded(
-            stream_id=_uuid_text(stream_id),
-            version=version,
-            event=decode(type_, schema, data),
-            recorded_at=_moment(recorded_at),
-            meta=meta,
-            position=position,
-        )
-        for (position, stream_id, version, type_, schema, *_, recorded_at), (data, meta) in zip(
-            parsed_rows, opened, strict=True
-        )
-    ]
-
-
-def records(rows: Sequence[EventRow]) -> list[Recorded]:
-    """Rows as domain events, their personal fields opened from the vault in one query."""
-    return to_recorded_many(
-        (row.position, row.stream_id, row.version, row.type, row.schema, row.data, row.meta, row.recorded_at)
-        for row in rows
-    )
-
-
-def to_recorded(row: EventRow) -> Recorded:
-    return records([row])[0]
-
-
-def _db_uuid(value: uuid.UUID | str) -> Any:
-    key = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    return key if connection.features.has_native_uuid_field else key.hex
-
-
-def read_stream(stream_id: uuid.UUID | str, upto: int | None = None) -> list[Recorded]:
-    sql = f"SELECT {COLUMNS} FROM {EVENTS} WHERE stream_id = %s"
-    params: list[Any] = [_db_uuid(stream_id)]
-    if upto is not None:
-        sql += " AND version <= %s"
-        params.append(upto)
-    with connection.cursor() as cursor:
-        cursor.execute(sql + " ORDER BY version", params)
-        return to_recorded_many(cursor.fetchall())
-
-
-def read_after(position: int, limit: int) -> list[Recorded]:
-    """Up to ``limit`` events after a global position, in position order (the rebuild's scan)."""
-    sql = f"SELECT {COLUMNS} FROM {EVENTS} WHERE position > %s ORDER BY position LIMIT %s"
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        # Binary results: psycopg decodes timestamps in C, where Django's text cursor parses them in Python.
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, [position, limit], binary=True)
-            return to_recorded_many(cursor.fetchall())
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [position, limit])
-        return to_recorded_many(cursor.fetchall())
-
-
-def read_streams_after(heads: dict[str, int]) -> list[Recorded]:
-    """The events of each stream after the version given for it, in position order (the rebuild's catch-up)."""
-    found: list[Recorded] = []
-    pairs = list(heads.items())
-    with connection.cursor() as cursor:
-        for start in range(0, len(pairs), 500):
-            chunk = pairs[start : start + 500]
-            if connection.vendor == "postgresql":
-                values = ", ".join(["(%s::uuid, %s::integer)"] * len(chunk))
-                cursor.execute(
-                    f"SELECT {COLUMNS} FROM {EVENTS} JOIN (VALUES {values}) AS h (head_id, head_version) "
-                    "ON stream_id = head_id AND version > head_version",
-                    [value for pair in chunk for value in pair],
-                )
-                found.extend(to_recorded_many(cursor.fetchall()))
-                continue
-            for stream_id, version in chunk:
-                sql = f"SELECT {COLUMNS} FROM {EVENTS} WHERE stream_id = %s AND version > %s"
-                cursor.execute(sql, [_db_uuid(stream_id), version])
-                found.extend(to_recorded_many(cursor.fetchall()))
-    return sorted(found, key=lambda r: r.position or 0)
-
-
 # --- Appending ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Head:
-    """Where a stream stood when its caller read it: the version to append after and the hash to chain from."""
-
-    stream_id: uuid.UUID
-    version: int
-    last_hash: str
-
-
-def locked(model: type[M], column: str, value: Any) -> tuple[M, Head] | None:
+def locked(model: type[M], column: str, value: Any, *, recent: bool = False) -> tuple[M, Head] | None:
     """One query: a read-model row whose id is a stream's id, and that stream's head, both locked.
 
     The row is current for the rest of the transaction: every append to the
     stream takes the same locks first. (PostgreSQL re-reads both locked rows if
     it had to wait for them; SQLite's IMMEDIATE transactions hold the whole file.)
+
+    With ``recent``, the row and head as this process last committed them, if it
+    did, without a query or a lock (see ``_RECENT``): the append's head check then
+    refuses them with ``StreamMoved`` if another process has appended since.
     """
+    key = (model._meta.label, column, str(value))
+    if recent and model is projections.HEAD_MODEL and (cached := heads.recall(model, key)) is not None:
+        return cached
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(f"r.{connection.ops.quote_name(str(f.column))}" for f in model._meta.concrete_fields)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
@@ -213,6 +118,7 @@ def locked(model: type[M], column: str, value: Any) -> tuple[M, Head] | None:
         if found is None:
             return None
         row = model.from_db(connection.alias, names, found[: len(names)])
+        heads.note(key, row.pk)
         return row, Head(uuid.UUID(str(row.pk)), found[-2], found[-1])
     rows = list(model._default_manager.raw(sql, params))
     if not rows:
@@ -220,6 +126,66 @@ def locked(model: type[M], column: str, value: Any) -> tuple[M, Head] | None:
     row = rows[0]
     extra: Any = row
     return row, Head(uuid.UUID(str(row.pk)), extra.head_version, extra.head_hash)
+
+
+@contextlib.contextmanager
+def atomic() -> Iterator[None]:
+    """``transaction.atomic`` for a command; on PostgreSQL its BEGIN and COMMIT travel with its statements.
+
+    psycopg spends a round trip on a transaction's BEGIN and another on its
+    COMMIT. Here, in a transaction of its own, the command runs in a psycopg
+    pipeline on an autocommit connection that says BEGIN and COMMIT itself: the
+    statements queue until one of them must be answered (a locked read) or the
+    end, so a command that needs no answer before the end (an append from a
+    ``recent`` head) is one round trip. Django still sees an atomic block, so
+    ``transaction.on_commit`` runs after the real COMMIT. Inside an outer
+    transaction, or on SQLite, this is a plain ``transaction.atomic``.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+        return
+    refused: tuple[uuid.UUID, int] | None = None
+    try:
+        with transaction.atomic():
+            connection.ensure_connection()
+            conn = connection.connection
+            conn.autocommit = True  # the transaction is still idle: psycopg sends nothing for this
+            _IN_FLIGHT.head = _IN_FLIGHT.unread = None
+            try:
+                with connection.wrap_database_errors, conn.pipeline():
+                    conn.execute("BEGIN")
+                    yield
+                    conn.execute("COMMIT")
+            except BaseException as error:
+                _IN_FLIGHT.unread = None
+                if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                    conn.execute("ROLLBACK")
+                refused = _refused_head(error)
+                raise
+            finally:
+                conn.autocommit = False
+                _IN_FLIGHT.head = None
+    except IntegrityError as error:
+        if refused is None:
+            raise
+        heads.forget(refused[0])
+        raise _moved(*refused) from error
+
+
+def _refused_head(error: BaseException) -> tuple[uuid.UUID, int] | None:
+    """The stream and expected version whose head check refused the events (``_append_pipelined``), if it did."""
+    cause = error.__cause__ if isinstance(error, IntegrityError) else error
+    if not isinstance(cause, psycopg.errors.NotNullViolation):
+        return None
+    if (cause.diag.table_name, cause.diag.column_name) != (EVENTS, "stream_id"):
+        return None
+    return getattr(_IN_FLIGHT, "head", None)
+
+
+#: Per thread (each has its own connection), inside ``atomic``: the head check an append queued,
+#: (stream, expected version), and the cursor its events' positions come back on (``position_of``).
+_IN_FLIGHT = threading.local()
 
 
 def head_of(stream_id: uuid.UUID | str) -> Head | None:
@@ -259,7 +225,9 @@ def append(
         rows = encode(stream, expected_version, events, meta, now, head_hash)
         previous = rows[-1][-1]
         if connection.vendor == "postgresql" and expected_version > 0:
-            recorded = _append_pipelined(stream, expected_version, events, rows, meta, now, loaded)
+            recorded, row = _append_pipelined(stream, expected_version, events, rows, meta, now, loaded)
+            moved_to = Head(stream, expected_version + len(rows), previous)
+            transaction.on_commit(lambda: heads.remember(row, moved_to))
         else:
             _move_head(stream, expected_version, len(rows), previous)
             positions = _insert(stream, rows, now)
@@ -347,12 +315,17 @@ def _append_pipelined(
     meta: dict[str, Any],
     now: datetime,
     loaded: Iterable[models.Model],
-) -> list[Recorded]:
-    """PostgreSQL: the head move, the events and the read models' writes, sent together and answered once.
+) -> tuple[list[Recorded], dict[str, Any]]:
+    """PostgreSQL: the head move, the events and the read models' writes, queued together in a pipeline.
 
-    One statement moves the head and inserts the events (none if the head moved);
-    the projections' writes follow in the same psycopg pipeline. If the head had
-    moved, ``StreamMoved`` rolls all of it back.
+    One statement moves the head and inserts the events. Inside ``atomic``,
+    nothing here waits for an answer: if the head has moved, the UPDATE matches no
+    row, the events' stream id is NULL and the INSERT fails (NOT NULL), which
+    aborts the transaction and reaches ``atomic`` with the COMMIT as
+    ``StreamMoved``; the events' positions come back then too (``position_of``).
+    Otherwise the pipeline is answered here, and a moved head inserts no event and
+    raises ``StreamMoved`` for the caller's transaction to roll back.
+    Returns the events and the stream's head-model row after them.
     """
     pending = [
         Recorded(str(stream), version, domain_event, now, meta)
@@ -360,35 +333,50 @@ def _append_pipelined(
     ]
     batch = projections.prepare(pending, loaded=loaded)
     one = "(%s::integer, %s::text, %s::smallint, %s::jsonb, %s::jsonb, %s::varchar)"
-    params: list[Any] = [expected + len(rows), rows[-1][-1], stream, expected, stream, now]
+    params: list[Any] = [expected + len(rows), rows[-1][-1], stream, expected, now]
     for version, type_, schema, data, row_meta, digest in rows:
         params += [version, type_, schema, data, row_meta, digest]
-    with connection.cursor() as cursor:
-        with connection.wrap_database_errors, connection.connection.pipeline():
-            cursor.execute(
-                f"WITH head AS (UPDATE {STREAMS} SET version = %s, last_hash = %s WHERE id = %s AND version = %s "
-                f"RETURNING id) INSERT INTO {EVENTS} (stream_id, version, type, schema, data, meta, recorded_at, hash) "
-                f"SELECT %s::uuid, e.version, e.type, e.schema, e.data, e.meta, %s::timestamptz, e.hash "
-                f"FROM head, (VALUES {', '.join([one] * len(rows))}) AS e (version, type, schema, data, meta, hash) "
-                "RETURNING version, position",
-                params,
-            )
-            batch.flush(projections.READ_MODELS)
+    conn = connection.connection
+    in_flight = conn.pgconn.pipeline_status != psycopg.pq.PipelineStatus.OFF
+    stream_id, source = ("(SELECT id FROM head)", "") if in_flight else ("head.id", "head, ")
+    if in_flight:
+        # The refusal may come back with any later statement's answer: ``atomic`` must know what it refused.
+        _IN_FLIGHT.head = (stream, expected)
+    cursor = connection.cursor()
+    # The head-model row is locked before the head, the order ``locked`` takes them in: appends that read
+    # it under lock and appends from a ``recent`` head queue behind each other instead of deadlocking.
+    # (Entering or leaving a pipeline, even a nested one, waits for every answer: inside ``atomic``, none is opened.)
+    with connection.wrap_database_errors, contextlib.nullcontext() if in_flight else conn.pipeline():
+        cursor.execute(
+            f"WITH head AS (UPDATE {STREAMS} SET version = %s, last_hash = %s "
+            f"WHERE id = (SELECT id FROM {ARTICLES} WHERE id = %s FOR UPDATE) AND version = %s "
+            f"RETURNING id) INSERT INTO {EVENTS} (stream_id, version, type, schema, data, meta, recorded_at, hash) "
+            f"SELECT {stream_id}, e.version, e.type, e.schema, e.data, e.meta, %s::timestamptz, e.hash "
+            f"FROM {source}(VALUES {', '.join([one] * len(rows))}) AS e (version, type, schema, data, meta, hash) "
+            "RETURNING version, position",
+            params,
+        )
+        batch.flush(projections.READ_MODELS)
+    if in_flight:
+        _IN_FLIGHT.unread = (stream, cursor, {})
+    else:
         positions = dict(cursor.fetchall())
+        cursor.close()
+        if not positions:
+            raise _moved(stream, expected)
+        pending = [dataclasses.replace(item, position=positions[item.version]) for item in pending]
+    return pending, dict(batch.get(projections.HEAD_MODEL, stream) or {})
+
+
+def position_of(recorded: Recorded) -> int | None:
+    """An appended event's global position; for one still in flight in a pipeline, waits for its answer."""
+    if recorded.position is not None:
+        return recorded.position
+    unread = getattr(_IN_FLIGHT, "unread", None)
+    if unread is None or str(unread[0]) != recorded.stream_id:
+        return None
+    _, cursor, positions = unread
     if not positions:
-        raise _moved(stream, expected)
-    return [dataclasses.replace(item, position=positions[item.version]) for item in pending]
-
-
-def iter_batches(batch: int = 2000) -> Iterator[list[EventRow]]:
-    """Every event row as stored, in global order, a batch at a time."""
-    last = 0
-    while rows := list(EventRow.objects.filter(position__gt=last).order_by("position")[:batch]):
-        yield rows
-        last = rows[-1].position
-
-
-def iter_all(batch: int = 2000) -> Iterator[EventRow]:
-    """Every event row as stored (personal fields committed, as hashed), in global order."""
-    for rows in iter_batches(batch):
-        yield from rows
+        positions.update(cursor.fetchall())
+        cursor.close()
+    return positions.get(recorded.version)

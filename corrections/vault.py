@@ -19,8 +19,11 @@ import hmac
 import json
 import secrets
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
+
+import psycopg
+from django.db import connection
 
 from .domain.privacy import AUTHORED_BY_ACTOR, ERASED, PERSONAL_ACTOR_FIELDS, PERSONAL_FIELDS
 from .models import Event as EventRow
@@ -95,13 +98,31 @@ def seal(
     return sealed
 
 
-def _digests(data: dict[str, Any], meta: dict[str, Any]) -> Iterable[str]:
-    for value in data.values():
-        if is_sealed(value):
-            yield value[MARK]
-    for value in (meta.get("actor") or {}).values():
-        if is_sealed(value):
-            yield value[MARK]
+def _digests(data: dict[str, Any], meta: dict[str, Any]) -> list[str]:
+    actor = meta.get("actor")
+    values = [*data.values(), *actor.values()] if isinstance(actor, dict) else data.values()
+    # (The rebuild opens every event of the log: ``is_sealed`` spelled out here is a third of its cost.)
+    return [value[MARK] for value in values if type(value) is dict and len(value) == 1 and MARK in value]
+
+
+def _open_values(digests: set[str]) -> dict[str, Any]:
+    """The values still held for these digests (an erased one has none), in one query."""
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:  # one array parameter, decoded by psycopg in C
+            # Most values are strings: read as text, they need no JSON parsing.
+            cursor.execute(
+                f"SELECT digest, jsonb_typeof(value) = 'string', value #>> '{{}}' "
+                f"FROM {PersonalDatum._meta.db_table} WHERE digest = ANY(%s) AND erased_at IS NULL",
+                [list(digests)],
+                binary=True,
+            )
+            return {
+                digest: text if is_text or text is None else json.loads(text)
+                for digest, is_text, text in cursor.fetchall()
+            }
+    rows = PersonalDatum.objects.filter(digest__in=digests, erased_at__isnull=True).values_list("digest", "value")
+    return dict(rows.iterator())
 
 
 def reveal(items: Sequence[tuple[str, dict[str, Any], dict[str, Any]]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
@@ -109,17 +130,12 @@ def reveal(items: Sequence[tuple[str, dict[str, Any], dict[str, Any]]]) -> list[
 
     An erased text reads as ``ERASED``; an erased id as ``None``.
     """
-    wanted = {digest for _, data, meta in items for digest in _digests(data, meta)}
-    vault: dict[str, Any] = {}
-    if wanted:
-        for digest, value, erased in PersonalDatum.objects.filter(digest__in=wanted).values_list(
-            "digest", "value", "erased_at"
-        ):
-            if erased is None:
-                vault[digest] = value
+    sealed = [_digests(data, meta) for _, data, meta in items]
+    wanted = {digest for digests in sealed for digest in digests}
+    vault = _open_values(wanted) if wanted else {}
     opened = []
-    for _, data, meta in items:
-        if not any(True for _ in _digests(data, meta)):
+    for (_, data, meta), digests in zip(items, sealed, strict=True):
+        if not digests:
             opened.append((data, meta))
             continue
         clear = {name: _resolve(name, value, vault) for name, value in data.items()}
@@ -131,7 +147,7 @@ def reveal(items: Sequence[tuple[str, dict[str, Any], dict[str, Any]]]) -> list[
 
 
 def _resolve(name: str, value: Any, vault: dict[str, Any]) -> Any:
-    if not is_sealed(value):
+    if not (type(value) is dict and len(value) == 1 and MARK in value):
         return value
     if value[MARK] in vault:
         return vault[value[MARK]]

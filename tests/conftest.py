@@ -95,6 +95,12 @@ def live_db(transactional_db: Any) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _no_remembered_heads() -> None:
+    """Each test starts with no stream head remembered from another test's commits (``store.locked(recent=...)``)."""
+    store.forget()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttles() -> Iterator[None]:
     """Throttle counters live in the cache; each test starts with none."""
     from django.core.cache import cache

@@ -147,17 +147,31 @@ class Batch:
         quote = connection.ops.quote_name
         fields = model._meta.concrete_fields if model._meta.app_label == "corrections" else [model._meta.pk]
         target = cast(models.Field, model._meta.get_field(column))
+        select = (
+            f"SELECT {', '.join(quote(_column(f)) for f in fields)} FROM {quote(self.tables.of(model))} "
+            f"WHERE {quote(_column(target))}"
+        )
+        found = self.rows[model]
         for start in range(0, len(values), 1000):
             chunk = [target.get_db_prep_value(v, connection) for v in values[start : start + 1000]]
-            sql = (
-                f"SELECT {', '.join(quote(_column(f)) for f in fields)} FROM {quote(self.tables.of(model))} "
-                f"WHERE {quote(_column(target))} IN ({', '.join(['%s'] * len(chunk))})"
-                + (f" AND {where}" if where else "")
-            )
+            if connection.vendor == "postgresql":
+                # One array parameter: a short query psycopg parses once, and rows as tuples, not model instances.
+                sql = f"{select} = ANY(%s::{target.db_type(connection)}[])" + (f" AND {where}" if where else "")
+                loaders = [getattr(f, "from_db_value", None) for f in fields]
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, [chunk])
+                    for values_ in cursor.fetchall():
+                        row = {
+                            f.attname: load(value, None, connection) if load and value is not None else value
+                            for f, load, value in zip(fields, loaders, values_, strict=True)
+                        }
+                        found.setdefault(_pk_key(model, row[model._meta.pk.attname]), row)
+                continue
+            sql = f"{select} IN ({', '.join(['%s'] * len(chunk))})" + (f" AND {where}" if where else "")
             for instance in model._default_manager.raw(sql, chunk):
                 key = _pk_key(model, instance.pk)
-                if key not in self.rows[model]:
-                    self.rows[model][key] = {f.attname: instance.__dict__.get(f.attname) for f in fields}
+                if key not in found:
+                    found[key] = {f.attname: instance.__dict__.get(f.attname) for f in fields}
         self.indexes = {key: index for key, index in self.indexes.items() if key[0] is not model}
 
     # --- writing -------------------------------------------------------------------
@@ -217,19 +231,19 @@ class Batch:
                 sql = f"UPDATE {table} SET {sets} WHERE {quote(_column(pk))} = %s"
                 cursor.executemany(sql, [[*self._values(fields, row), self._values([pk], row)[0]] for row in rows])
                 return
-            # One statement for many rows: typed VALUES joined on the key.
+            # One statement for many rows: one typed array per column, unnested and joined on the key
+            # (a short query psycopg parses once, however many rows).
             typed = [pk, *fields]
-            one = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in typed) + ")"
+            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in typed)
             names_sql = ", ".join(quote(_column(f)) for f in typed)
             sets = ", ".join(f"{quote(_column(f))} = v.{quote(_column(f))}" for f in fields)
-            for start in range(0, len(rows), 1000):
-                chunk = rows[start : start + 1000]
-                params = [value for row in chunk for value in self._values(typed, row)]
-                cursor.execute(
-                    f"UPDATE {table} AS t SET {sets} FROM (VALUES {', '.join([one] * len(chunk))}) AS v ({names_sql}) "
-                    f"WHERE t.{quote(_column(pk))} = v.{quote(_column(pk))}",
-                    params,
-                )
+            sql = (
+                f"UPDATE {table} AS t SET {sets} FROM unnest({arrays}) AS v ({names_sql}) "
+                f"WHERE t.{quote(_column(pk))} = v.{quote(_column(pk))}"
+            )
+            for start in range(0, len(rows), 5000):
+                columns = zip(*(self._values(typed, row) for row in rows[start : start + 5000]), strict=True)
+                cursor.execute(sql, [list(column) for column in columns])
 
 
 def _column(field: models.Field) -> str:

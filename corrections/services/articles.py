@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
 
 from .. import store
 from ..domain import commands, reanchoring
-from ..domain.errors import NotFound, OutOfOrderEvent, SlugTaken
+from ..domain.errors import NotFound, OutOfOrderEvent, SlugTaken, StreamMoved
 from ..domain.events import Event, Recorded
 from ..domain.remap import DELETED
 from ..domain.suggestions import OPEN_STATUSES
 from ..models import Article, Suggestion
 
+T = TypeVar("T")
 
-def lock_article(slug: str) -> tuple[Article, store.Head]:
-    """The article and its stream's head, read and locked in one query; both are then current."""
-    found = store.locked(Article, "slug", slug)
+
+def lock_article(slug: str, *, recent: bool = False) -> tuple[Article, store.Head]:
+    """The article and its stream's head, read and locked in one query; both are then current.
+
+    With ``recent``, as this process last wrote them if it did (``store.locked``): the append checks the head.
+    """
+    found = store.locked(Article, "slug", slug, recent=recent)
     if found is None:
         raise NotFound(f"No article with the slug “{slug}”.")
     return _in_step(*found)
@@ -31,6 +36,15 @@ def lock_article_by_id(article_id: uuid.UUID | str) -> tuple[Article, store.Head
     if found is None:
         raise NotFound("No such article.")
     return _in_step(*found)
+
+
+def optimistically(command: Callable[..., T], /, **arguments: Any) -> T:
+    """Run a command from the article as this process last wrote it (``recent=True``: no locked read first);
+    if another process has appended since, the head check refuses it whole and it runs again under the lock."""
+    try:
+        return command(recent=True, **arguments)
+    except StreamMoved:
+        return command(recent=False, **arguments)
 
 
 def _in_step(article: Article, head: store.Head) -> tuple[Article, store.Head]:

@@ -42,7 +42,7 @@ from django.utils.dateparse import parse_datetime
 
 from newsdesk.celery import app
 
-from .. import rendering
+from .. import rendering, store
 from ..domain import comments as comment_domain
 from ..domain import suggestions as suggestion_domain
 from ..domain.events import Recorded
@@ -65,11 +65,12 @@ DELIVER_TASK = "corrections.tasks.deliver_notification"
 
 def _row(recorded: Recorded, kind: str, recipient: str, payload: dict[str, Any], key: str = "") -> Notification:
     now = timezone.now()
+    position = store.position_of(recorded)
     return Notification(
-        key=key or f"event:{recorded.position}:{kind}:{recipient}",
+        key=key or f"event:{position}:{kind}:{recipient}",
         kind=kind,
         recipient=recipient,
-        event_position=recorded.position,
+        event_position=position,
         event_type=recorded.type,
         stream_id=recorded.stream_id,
         event_version=recorded.version,

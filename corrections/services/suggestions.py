@@ -12,15 +12,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-
 from .. import selectors, store
 from ..domain import anchoring, reanchoring, remap
 from ..domain import suggestions as domain
 from ..domain.errors import ArticleRetractedError, InvalidCommand, NotFound
 from ..domain.events import Recorded
 from ..models import Article, Suggestion, SuggestionTicket
-from .articles import append_after, lock_article
+from .articles import append_after, lock_article, optimistically
 
 
 @dataclass(frozen=True)
@@ -91,7 +89,6 @@ def _submit_unanchored(
     return Submitted(suggestion_id, ticket.token, domain.NEW, False, recorded)
 
 
-@transaction.atomic
 def suggestion_submit(
     *,
     slug: str,
@@ -118,10 +115,47 @@ def suggestion_submit(
     used, as a hint: the quote and its context decide. With no ``exact`` the
     report is about the whole article: it is recorded without an anchor.
     """
+    return optimistically(
+        _submit,
+        slug=slug,
+        exact=exact,
+        prefix=prefix,
+        suffix=suffix,
+        start=start,
+        end=end,
+        version=version,
+        suggestion=suggestion,
+        comment=comment,
+        category=category,
+        name=name,
+        email=email,
+        meta=meta,
+    )
+
+
+@store.atomic()
+def _submit(
+    *,
+    slug: str,
+    exact: str,
+    prefix: str = "",
+    suffix: str = "",
+    start: int | None = None,
+    end: int | None = None,
+    version: int | None = None,
+    suggestion: str = "",
+    comment: str = "",
+    category: str = "typo",
+    name: str = "",
+    email: str = "",
+    meta: dict[str, Any],
+    recent: bool,
+) -> Submitted:
+    """``suggestion_submit``, from the article as this process last wrote it if ``recent``."""
     domain.check_submission(exact=exact, suggestion=suggestion, comment=comment, category=category)
     if start is not None and end is not None and end < start:
         raise InvalidCommand("The selection ends before it starts.", field="end")
-    article, head = lock_article(slug)
+    article, head = lock_article(slug, recent=recent)
     if article.status == Article.RETRACTED:
         raise ArticleRetractedError("This article has been retracted; it no longer takes corrections.")
     if not exact.strip():

@@ -1,0 +1,148 @@
+"""A comment on PostgreSQL is one round trip when this process wrote the article last, and never wrong when not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from corrections import heads, integrity, store
+from corrections.domain.errors import StreamMoved
+from corrections.models import Article, Comment, Event, Notification, PersonalDatum, Suggestion
+from corrections.services import comments as comment_services
+from corrections.services import suggestions as suggestion_services
+
+from .conftest import require_postgres
+from .test_concurrent_edits import run_together
+from .test_notifications import comment, confirm_address
+
+pytestmark = pytest.mark.postgres
+READER = {"actor": {"kind": "reader"}}
+
+
+def post(slug: str, body: str) -> Any:
+    return comment_services.comment_post(slug=slug, body=body, author_name="Ann", meta=READER)
+
+
+def state(slug: str) -> tuple[int, int, int, int]:
+    article = Article.objects.get(slug=slug)
+    return (
+        article.version,
+        Event.objects.filter(stream_id=article.id).count(),
+        Comment.objects.filter(article=article).count(),
+        PersonalDatum.objects.count(),
+    )
+
+
+def test_a_comment_after_this_process_wrote_the_article_reads_nothing_before_its_commit(
+    live_db: Any, article: str
+) -> None:
+    """The second comment sends its writes and COMMIT together: no statement waits for an answer (no SELECT)."""
+    require_postgres()
+    post(article, "First.")
+    with CaptureQueriesContext(connection) as queries:
+        recorded = post(article, "Second.")
+    statements = [q["sql"].lstrip().split()[0].upper() for q in queries.captured_queries]
+    assert "SELECT" not in statements, statements
+    assert (statements[0], statements[-1]) == ("BEGIN", "COMMIT")
+    assert Comment.objects.get(id=recorded.event.comment_id).body == "Second."
+    assert Article.objects.get(slug=article).comment_count == 2
+    assert integrity.verify()[1] is None
+
+
+def test_a_head_moved_by_another_process_is_refused_whole_and_the_comment_posted_again(
+    live_db: Any, article: str
+) -> None:
+    """Another process appended since: the guess is refused, nothing of it stays, and the comment lands after."""
+    require_postgres()
+    post(article, "First.")
+    stale = dict(heads._RECENT)
+    post(article, "Second, as if from another process.")
+    heads._RECENT.update(stale)  # this process now remembers the head from before the second comment
+    before = state(article)
+
+    recorded = post(article, "Third.")
+
+    version, events, comments, personal = state(article)
+    assert recorded.version == before[0] + 1 == version
+    assert (events, comments) == (before[1] + 1, before[2] + 1)
+    assert personal == before[3] + 2  # this comment's name and text, and no leftovers from the refused try
+    versions = list(Event.objects.filter(stream_id=recorded.stream_id).values_list("version", flat=True))
+    assert sorted(versions) == list(range(1, version + 1))
+    assert integrity.verify()[1] is None
+
+
+def test_a_refused_guess_is_a_conflict_with_the_current_version_and_leaves_the_connection_clean(
+    live_db: Any, article: str
+) -> None:
+    """The optimistic try alone: StreamMoved (409) with the version the article is at; nothing is written."""
+    require_postgres()
+    post(article, "First.")
+    stale = dict(heads._RECENT)
+    post(article, "Second.")
+    heads._RECENT.update(stale)
+    before = state(article)
+    with pytest.raises(StreamMoved) as raised:
+        comment_services._post(
+            slug=article,
+            body="Lost?",
+            author_name="Ann",
+            email="",
+            parent_id=None,
+            user=None,
+            member=None,
+            meta=READER,
+            recent=True,
+        )
+    assert raised.value.details["current_version"] == before[0]
+    assert state(article) == before
+    assert not connection.in_atomic_block and connection.connection.autocommit
+    assert post(article, "Next.").version == before[0] + 1
+
+
+def test_a_command_that_fails_halfway_writes_nothing(live_db: Any, article: str) -> None:
+    """An error after writes were queued rolls all of them back; the next command works."""
+    require_postgres()
+    post(article, "First.")
+    before = state(article)
+    with pytest.raises(RuntimeError), store.atomic():
+        post(article, "Never committed.")
+        raise RuntimeError("the request failed after the append")
+    assert state(article) == before
+    assert post(article, "After.").version == before[0] + 1
+
+
+def test_a_reply_notice_names_the_position_of_its_event(live_db: Any, article: str, mailoutbox: Any) -> None:
+    """The outbox row of a reply sent in one round trip carries its event's global position (its Message-ID)."""
+    require_postgres()
+    api = APIClient()
+    parent = comment(api, article, "Is the bridge closed?", email="ann@example.com")
+    confirm_address(parent["id"], mailoutbox)
+    comment(api, article, "Warming the head.")
+    reply = comment(api, article, "It reopens in May.", parent=parent["id"])
+    notice = Notification.objects.get(kind=Notification.COMMENT_REPLY)
+    event = Event.objects.get(type="CommentPosted", data__comment_id=reply["id"])
+    assert notice.event_position == event.position
+
+
+def test_readers_reporting_the_same_mistake_at_once_make_one_item_seconded_by_the_rest(
+    live_db: Any, article: str
+) -> None:
+    """Eight identical reports at the same moment, each from a remembered head: one item, seven seconds."""
+    require_postgres()
+    post(article, "Priming this process's memory of the article.")
+
+    def report() -> Any:
+        return suggestion_services.suggestion_submit(
+            slug=article, exact="£12 million", suggestion="£15 million", category="factual", meta=READER
+        )
+
+    results = run_together(*(report for _ in range(8)))
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert sorted(r.seconded for r in results) == [False] + [True] * 7
+    assert len({r.suggestion_id for r in results}) == 1
+    assert Suggestion.objects.get().reporter_count == 8
+    assert integrity.verify()[1] is None
