@@ -39,6 +39,7 @@ test: lint
 # Needs PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/nd_bench) is dropped and refilled.
 bench: install
 	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(PY) bench/run.py
+	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(PY) bench/history.py
 	$(PY) bench/anchoring_eval.py
 
 clean:

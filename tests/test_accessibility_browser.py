@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,9 +10,8 @@ import pytest
 
 from corrections.services import actor_meta, correction_issue
 from corrections.services.suggestions import suggestion_submit
-from tests.browser_support import screenshot
+from tests.browser_support import SELECT, chromium, require_browser, screenshot
 from tests.conftest import require
-from tests.test_widget_browser import ARGS, CHROMIUM, SELECT
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_db")]
 
@@ -40,16 +38,10 @@ def published(publish: Any) -> dict[str, str]:
 
 @pytest.fixture
 def page(published: dict[str, str]) -> Iterator[Any]:
-    require(os.path.exists(CHROMIUM), f"Chromium is not installed at {CHROMIUM}")
+    require_browser()
     require(AXE.exists(), f"axe-core is not installed: run `npm ci` in {AXE.parents[2]}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser.new_page(viewport={"width": 1280, "height": 900})
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser.new_page(viewport={"width": 1280, "height": 900})
 
 
 def serious_violations(page: Any, context: str = "document") -> list[str]:

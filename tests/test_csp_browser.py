@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import http.server
-import os
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.conftest import ARTICLE_BODY, require
-from tests.test_widget_browser import ARGS, CHROMIUM, SELECT
+from tests.browser_support import SELECT, chromium
+from tests.conftest import ARTICLE_BODY
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_db")]
 
@@ -30,15 +29,8 @@ def slug(publish: Any) -> str:
 
 @pytest.fixture
 def browser(slug: str) -> Iterator[Any]:
-    require(os.path.exists(CHROMIUM), f"Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

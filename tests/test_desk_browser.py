@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from corrections.services.suggestions import suggestion_submit
-from tests.browser_support import screenshot
+from tests.browser_support import chromium, screenshot
 from tests.conftest import require
 from tests.review_support import make_editor, report
 from tests.test_accessibility_browser import AXE, serious_violations
 from tests.test_csp_browser import violations
-from tests.test_widget_browser import ARGS, CHROMIUM
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_db")]
 
@@ -38,21 +36,14 @@ def queue(publish: Any) -> dict[str, str]:
 
 @pytest.fixture
 def page(queue: dict[str, str], live_server: Any) -> Iterator[Any]:
-    require(os.path.exists(CHROMIUM), f"Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-            page.get_by_label("Username").fill("desk")
-            page.get_by_label("Password").fill("s3cret-pass!")
-            page.get_by_role("button", name="Log in").click()
-            page.wait_for_url(f"{live_server.url}/admin/")
-            yield page
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+        page.get_by_label("Username").fill("desk")
+        page.get_by_label("Password").fill("s3cret-pass!")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{live_server.url}/admin/")
+        yield page
 
 
 def test_an_editor_works_the_queue_open_decide_next(page: Any, live_server: Any, queue: dict[str, str]) -> None:

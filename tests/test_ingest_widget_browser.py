@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
@@ -10,9 +9,8 @@ import pytest
 from corrections.models import Article, Suggestion
 from corrections.services import sources as source_services
 
-from .conftest import require
+from .browser_support import chromium, require_browser
 from .newsroom import Newsroom, newsroom_fixture  # noqa: F401
-from .test_widget_browser import ARGS, CHROMIUM
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_db")]
 
@@ -38,9 +36,7 @@ def test_a_reader_reports_a_mistake_on_the_newsrooms_own_page(
     newsroom: Newsroom, live_server: Any, settings: Any
 ) -> None:
     """A page carrying the script tag, with no slug, is matched by its canonical URL and the report lands there."""
-    require(os.path.exists(CHROMIUM), f"Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
+    require_browser()
     settings.CORS_ALLOWED_ORIGINS = [newsroom.base]
     source = source_services.source_create(kind="feed", url=newsroom.url("/feed.xml"), selector=".story-body")
     source_services.source_poll(source_id=source.pk)
@@ -50,22 +46,18 @@ def test_a_reader_reports_a_mistake_on_the_newsrooms_own_page(
         f'data-api-base="{live_server.url}/api/v1" data-container=".story-body"></script>'
     )
     # No ORM call inside Playwright's block: it runs an event loop in this thread.
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(newsroom.article_url("harbour-bridge") + "?utm_source=social")
-            page.get_by_role("button", name="Suggest a correction").wait_for()
-            assert page.evaluate(SELECT, "Jon Smith")
-            page.keyboard.press("Control+Enter")
-            dialog = page.get_by_role("dialog", name="Suggest a correction")
-            dialog.get_by_label("Your fix").fill("John Smith")
-            with page.expect_request(lambda request: request.method == "POST") as sent:
-                dialog.get_by_role("button", name="Send").click()
-            dialog.get_by_role("link", name="the status of your suggestion").wait_for()
-            posted_to, payload = sent.value.url, sent.value.post_data_json
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(newsroom.article_url("harbour-bridge") + "?utm_source=social")
+        page.get_by_role("button", name="Suggest a correction").wait_for()
+        assert page.evaluate(SELECT, "Jon Smith")
+        page.keyboard.press("Control+Enter")
+        dialog = page.get_by_role("dialog", name="Suggest a correction")
+        dialog.get_by_label("Your fix").fill("John Smith")
+        with page.expect_request(lambda request: request.method == "POST") as sent:
+            dialog.get_by_role("button", name="Send").click()
+        dialog.get_by_role("link", name="the status of your suggestion").wait_for()
+        posted_to, payload = sent.value.url, sent.value.post_data_json
     assert posted_to == f"{live_server.url}/api/v1/articles/harbour-bridge/suggestions/"
     assert payload["start"] == body.index("Jon Smith")
     suggestion = Suggestion.objects.get()

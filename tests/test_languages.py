@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,8 +10,7 @@ from django.test import Client, override_settings
 
 from corrections.models import Article
 from corrections.services import actor_meta, correction_issue
-from tests.conftest import require
-from tests.test_widget_browser import ARGS, CHROMIUM, SELECT
+from tests.browser_support import SELECT, chromium
 
 pytestmark = pytest.mark.django_db
 
@@ -63,17 +61,10 @@ def test_the_widget_catalogue_follows_the_browser(client: Client) -> None:
 @pytest.fixture
 def ukrainian_page(publish: Any, live_db: Any) -> Iterator[Any]:
     slug = publish()
-    require(os.path.exists(CHROMIUM), f"Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_context(locale="uk-UA").new_page()
-            page.slug = slug
-            yield page
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_context(locale="uk-UA").new_page()
+        page.slug = slug
+        yield page
 
 
 @pytest.mark.browser

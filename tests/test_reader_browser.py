@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.browser_support import screenshot
-from tests.conftest import require
-from tests.test_widget_browser import ARGS, CHROMIUM, SELECT
+from tests.browser_support import SELECT, launch, playwright_session, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_db")]
 
@@ -23,16 +20,13 @@ def slug(publish: Any) -> str:
 
 @pytest.fixture
 def playwright(slug: str) -> Iterator[Any]:
-    require(os.path.exists(CHROMIUM), f"Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
+    with playwright_session() as p:
         yield p
 
 
 @pytest.fixture
 def page(playwright: Any) -> Iterator[Any]:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    browser = launch(playwright)
     try:
         yield browser.new_page(viewport={"width": 1280, "height": 900})
     finally:
@@ -42,7 +36,7 @@ def page(playwright: Any) -> Iterator[Any]:
 @pytest.fixture
 def phone(playwright: Any) -> Iterator[Any]:
     """A phone: Chromium's mobile emulation with a touch screen."""
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    browser = launch(playwright)
     try:
         yield browser.new_context(**playwright.devices["Pixel 5"]).new_page()
     finally:

@@ -2,45 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.conftest import ARTICLE_BODY, require
+from tests.browser_support import SELECT, chromium
+from tests.conftest import ARTICLE_BODY
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_db")]
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-# Select `phrase` inside the article body with a DOM Range over its text node, as a reader's mouse would.
-SELECT = """phrase => {
-  const body = document.querySelector('#article-body');
-  const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const at = node.data.indexOf(phrase);
-    if (at >= 0) {
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + phrase.length);
-      const selection = window.getSelection();
-      selection.removeAllRanges();
-      selection.addRange(range);
-      return true;
-    }
-  }
-  return false;
-}"""
 
 
 @pytest.fixture
@@ -51,15 +21,8 @@ def slug(publish: Any) -> str:
 
 @pytest.fixture
 def page(slug: str) -> Iterator[Any]:
-    require(os.path.exists(CHROMIUM), f"Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser.new_page()
 
 
 def test_reader_suggests_a_correction_with_ctrl_enter(slug: str, page: Any, live_server: Any) -> None:

@@ -20,6 +20,7 @@ from ..selectors import comments as comment_selectors
 from ..services import comments as comment_services
 from ..services import erasure
 from ..services.meta import request_meta
+from .actions import each
 from .base import ReadOnlyAdmin, ask_reason
 from .forms import EraseAuthorsForm, HideCommentsForm
 
@@ -186,13 +187,10 @@ class CommentAdmin(ReadOnlyAdmin):
 
     @admin.action(permissions=["desk"], description="Approve selected comments (show pending, keep flagged)")
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        done, refused = 0, []
-        for comment in queryset:
-            try:
-                comment_services.comment_approve(comment_id=str(comment.id), meta=request_meta(request))
-                done += 1
-            except DomainError as error:
-                refused.append(error.message)
+        done, refused = each(
+            queryset,
+            lambda comment: comment_services.comment_approve(comment_id=str(comment.id), meta=request_meta(request)),
+        )
         self._report_comments(request, done, refused, "approved")
 
     @admin.action(permissions=["desk"], description="Hide selected comments…")
@@ -200,15 +198,12 @@ class CommentAdmin(ReadOnlyAdmin):
         """Asks for the reason first, like the delete confirmation, then hides each comment."""
         form = HideCommentsForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            done, refused = 0, []
-            for comment in queryset:
-                try:
-                    comment_services.comment_hide(
-                        comment_id=str(comment.id), reason=form.cleaned_data["reason"], meta=request_meta(request)
-                    )
-                    done += 1
-                except DomainError as error:
-                    refused.append(error.message)
+            done, refused = each(
+                queryset,
+                lambda comment: comment_services.comment_hide(
+                    comment_id=str(comment.id), reason=form.cleaned_data["reason"], meta=request_meta(request)
+                ),
+            )
             self._report_comments(request, done, refused, "hidden")
             return None
         return ask_reason(
@@ -217,13 +212,10 @@ class CommentAdmin(ReadOnlyAdmin):
 
     @admin.action(permissions=["desk"], description="Restore selected hidden comments")
     def restore_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        done, refused = 0, []
-        for comment in queryset:
-            try:
-                comment_services.comment_restore(comment_id=str(comment.id), meta=request_meta(request))
-                done += 1
-            except DomainError as error:
-                refused.append(error.message)
+        done, refused = each(
+            queryset,
+            lambda comment: comment_services.comment_restore(comment_id=str(comment.id), meta=request_meta(request)),
+        )
         self._report_comments(request, done, refused, "restored")
 
     @admin.action(permissions=["desk"], description="Erase the authors' personal data…")

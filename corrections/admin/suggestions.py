@@ -28,6 +28,7 @@ from ..selectors import review as review_selectors
 from ..services import review as review_services
 from ..services.meta import request_meta
 from ..templatetags.desk import age
+from .actions import each
 from .base import ReadOnlyAdmin, ask_reason
 from .forms import REVIEW_FORMS, AcceptForm, RejectFields, ReviewForm
 from .metrics import metrics_view
@@ -293,34 +294,28 @@ class SuggestionAdmin(ReadOnlyAdmin):
 
     @admin.action(permissions=["desk"], description="Assign selected suggestions to me")
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet[Suggestion]) -> None:
-        done, skipped = 0, 0
-        for item in queryset.filter(status__in=OPEN_STATUSES):
-            try:
-                review_services.suggestion_assign(
-                    suggestion_id=item.id, editor=request.user, meta=request_meta(request)
-                )
-                done += 1
-            except DomainError:
-                skipped += 1  # e.g. already assigned to me
-        skipped += queryset.exclude(status__in=OPEN_STATUSES).count()
+        done, refused = each(
+            queryset.filter(status__in=OPEN_STATUSES),
+            lambda item: review_services.suggestion_assign(
+                suggestion_id=item.id, editor=request.user, meta=request_meta(request)
+            ),
+        )
+        skipped = len(refused) + queryset.exclude(status__in=OPEN_STATUSES).count()  # refused: e.g. already mine
         self._report(request, done, skipped, "assigned to you")
 
     @admin.action(permissions=["desk"], description="Close selected items a revision already fixed")
     def close_probably_resolved(self, request: HttpRequest, queryset: QuerySet[Suggestion]) -> None:
         """Accept the open, probably-resolved items: the text already has their fix, so nothing else is written."""
-        done, skipped = 0, 0
-        for item in queryset.select_related("article"):
-            if item.status not in OPEN_STATUSES or not item.probably_resolved:
-                skipped += 1
-                continue
-            try:
-                # No text changes here, so the version the desk sees now is the one to guard with.
-                review_services.suggestion_accept(
-                    suggestion_id=item.id, expected_version=item.article.version, meta=request_meta(request)
-                )
-                done += 1
-            except DomainError:
-                skipped += 1
+        items = list(queryset.select_related("article"))
+        closable = [item for item in items if item.status in OPEN_STATUSES and item.probably_resolved]
+        done, _refused = each(
+            closable,
+            # No text changes here, so the version the desk sees now is the one to guard with.
+            lambda item: review_services.suggestion_accept(
+                suggestion_id=item.id, expected_version=item.article.version, meta=request_meta(request)
+            ),
+        )
+        skipped = len(items) - done
         self._report(request, done, skipped, "closed as already fixed")
 
     @admin.action(permissions=["desk"], description="Mark selected as duplicates of the oldest selected")
@@ -329,15 +324,14 @@ class SuggestionAdmin(ReadOnlyAdmin):
         if len({item.article_id for item in items}) != 1 or len(items) < 2:
             messages.error(request, "Select two or more suggestions on the same article.")
             return
-        original, done, skipped = items[0], 0, 0
-        for item in items[1:]:
-            try:
-                review_services.suggestion_mark_duplicate(
-                    suggestion_id=item.id, of=original.id, meta=request_meta(request)
-                )
-                done += 1
-            except DomainError:
-                skipped += 1
+        original = items[0]
+        done, refused = each(
+            items[1:],
+            lambda item: review_services.suggestion_mark_duplicate(
+                suggestion_id=item.id, of=original.id, meta=request_meta(request)
+            ),
+        )
+        skipped = len(refused)
         self._report(request, done, skipped, f"marked as duplicates of “{Truncator(original.exact).chars(40)}”")
 
     @admin.action(permissions=["desk"], description="Reject selected suggestions…")
@@ -345,15 +339,14 @@ class SuggestionAdmin(ReadOnlyAdmin):
         """Asks for one reason (and reply) first, like the delete confirmation, then rejects the open items."""
         form = RejectFields(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            done, skipped = 0, queryset.exclude(status__in=OPEN_STATUSES).count()
-            for item in queryset.filter(status__in=OPEN_STATUSES):
-                try:
-                    review_services.suggestion_reject(
-                        suggestion_id=item.id, meta=request_meta(request), **form.cleaned_data
-                    )
-                    done += 1
-                except DomainError:
-                    skipped += 1
+            resolved = queryset.exclude(status__in=OPEN_STATUSES).count()  # counted before the rejections resolve more
+            done, refused = each(
+                queryset.filter(status__in=OPEN_STATUSES),
+                lambda item: review_services.suggestion_reject(
+                    suggestion_id=item.id, meta=request_meta(request), **form.cleaned_data
+                ),
+            )
+            skipped = resolved + len(refused)
             self._report(request, done, skipped, "rejected")
             return None
         return ask_reason(
