@@ -209,6 +209,7 @@ class SuggestionTicket(models.Model):
     event_version = models.PositiveIntegerField(
         null=True, blank=True, help_text="The stream version of the report this ticket came with (for erasure)."
     )
+    language = models.CharField(max_length=16, blank=True, help_text="The site's language as the reader wrote.")
 
     def __str__(self) -> str:
         return f"ticket for {self.suggestion_id}"
@@ -269,6 +270,7 @@ class CommentAuthor(models.Model):
     confirmed_at = models.DateTimeField(
         null=True, blank=True, help_text="Reply notices go only to a confirmed address (the desk is not a relay)."
     )
+    language = models.CharField(max_length=16, blank=True, help_text="The site's language as the reader wrote.")
 
     def __str__(self) -> str:
         return f"author of {self.comment_id}"
