@@ -27,11 +27,12 @@ from .forms import EraseAuthorsForm, HideCommentsForm
 
 
 class FlaggedFilter(admin.SimpleListFilter):
+    # Translators: a filter's title, shown after Django's "By" ("By queue").
     title = _("flagged")
     parameter_name = "flagged"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("yes", _("Flagged, not yet reviewed")), ("no", _("Not flagged"))]
+        return [("yes", gettext("Flagged, not yet reviewed")), ("no", gettext("Not flagged"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
         if self.value() == "yes":

@@ -41,11 +41,12 @@ DECISIONS = ("accept", "reject", "duplicate")
 class QueueFilter(admin.SimpleListFilter):
     """The queue opens on open items; 'resolved' and 'all' are one click away (a status filter overrides it)."""
 
+    # Translators: a filter's title, shown after Django's "By" ("By queue").
     title = _("queue")
     parameter_name = "queue"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("open", _("Open")), ("resolved", _("Resolved")), ("all", _("All"))]
+        return [("open", gettext("Open")), ("resolved", gettext("Resolved")), ("all", gettext("All"))]
 
     def value(self) -> str | None:
         return super().value() or "open"

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -83,6 +84,16 @@ def anchor_state(code: str) -> str:
     from ..models import Suggestion
 
     return str(dict(Suggestion.ANCHOR_STATES).get(code, code))
+
+
+#: Who acted, for an event without an account: the kinds of actor the log records.
+ACTOR_KINDS = {"reader": _("reader"), "editor": _("editor"), "system": _("system"), "site": _("the newsroom's site")}
+
+
+@register.filter
+def actor_kind(kind: str) -> str:
+    """The kind of actor an event records ("reader", "system", …), in the current language."""
+    return str(ACTOR_KINDS.get(kind, kind))
 
 
 @register.simple_tag(takes_context=True)
