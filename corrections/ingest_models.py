@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Source(models.Model):
@@ -22,7 +23,10 @@ class Source(models.Model):
     ]
 
     name = models.CharField(
-        _("name"), max_length=200, blank=True, help_text=_("What editors call it, e.g. “Gazette politics feed”.")
+        pgettext_lazy("a source", "name"),
+        max_length=200,
+        blank=True,
+        help_text=_("What editors call it, e.g. “Gazette politics feed”."),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=KINDS)
     url = models.URLField(
@@ -44,7 +48,9 @@ class Source(models.Model):
     )
     secret = models.CharField(max_length=64, blank=True, help_text="Webhook signing key (HMAC-SHA256).")
     active = models.BooleanField(
-        _("active"), default=True, help_text=_("Paused sources are neither polled nor accept webhooks.")
+        pgettext_lazy("a source", "active"),
+        default=True,
+        help_text=_("Paused sources are neither polled nor accept webhooks."),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
