@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_triggers(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
@@ -15,7 +16,7 @@ def _ensure_triggers(sender: AppConfig, using: str = "default", **kwargs: object
 
 class CorrectionsConfig(AppConfig):
     name = "corrections"
-    verbose_name = "Corrections desk"
+    verbose_name = _("Corrections desk")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

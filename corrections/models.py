@@ -12,6 +12,7 @@ import uuid
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .domain.review import SuggestionState
 from .domain.state import ArticleState
@@ -21,19 +22,24 @@ from .ingest_models import Source as Source
 from .ingest_models import TrackedPage as TrackedPage
 from .ingest_models import UnannouncedEdit as UnannouncedEdit
 
+# The notification outbox lives in ``outbox_models``, re-exported here.
+from .outbox_models import Notification as Notification
+
 
 class Event(models.Model):
     """One immutable event in an article's stream."""
 
-    position = models.BigAutoField(primary_key=True, help_text="Global position in the log.")
-    stream_id = models.UUIDField(db_index=True, help_text="The article this event belongs to.")
-    version = models.PositiveIntegerField(help_text="Place in the article's stream: 1, 2, 3…")
-    type = models.CharField(max_length=64, help_text="Past-tense event name, e.g. ArticlePublished.")
-    schema = models.PositiveSmallIntegerField(default=1, help_text="Schema version of the data.")
-    data = models.JSONField()
-    meta = models.JSONField(default=dict, help_text="Actor, request id, causation.")
-    recorded_at = models.DateTimeField()
-    hash = models.CharField(max_length=64, help_text="sha256(previous hash + canonical JSON of this event).")
+    position = models.BigAutoField(_("position"), primary_key=True, help_text=_("Global position in the log."))
+    stream_id = models.UUIDField(_("stream id"), db_index=True, help_text=_("The article this event belongs to."))
+    version = models.PositiveIntegerField(_("version"), help_text=_("Place in the article's stream: 1, 2, 3…"))
+    type = models.CharField(_("type"), max_length=64, help_text=_("Past-tense event name, e.g. ArticlePublished."))
+    schema = models.PositiveSmallIntegerField(_("schema"), default=1, help_text=_("Schema version of the data."))
+    data = models.JSONField(_("data"))
+    meta = models.JSONField(_("meta"), default=dict, help_text=_("Actor, request id, causation."))
+    recorded_at = models.DateTimeField(_("recorded at"))
+    hash = models.CharField(
+        _("hash"), max_length=64, help_text=_("sha256(previous hash + canonical JSON of this event).")
+    )
 
     # Not a column: set by ``selectors.comments`` on the rows of one page of a public log.
     comment_withheld: bool
@@ -44,6 +50,8 @@ class Event(models.Model):
         # The desk metrics count reports per article over time by type and date.
         indexes = [models.Index(fields=["type", "recorded_at"], name="event_type_recorded_idx")]
         permissions = [("work_desk", "Can work the corrections desk (editor)")]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
 
     def __str__(self) -> str:
         return f"{self.type} v{self.version} of {self.stream_id}"
@@ -65,23 +73,23 @@ class Article(models.Model):
 
     PUBLISHED = "published"
     RETRACTED = "retracted"
-    STATUSES = [(PUBLISHED, "Published"), (RETRACTED, "Retracted")]
+    STATUSES = [(PUBLISHED, _("Published")), (RETRACTED, _("Retracted"))]
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
-    slug = models.SlugField(max_length=200, unique=True)
-    title = models.CharField(max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    title = models.CharField(_("title"), max_length=300)
     body = models.TextField()
     byline = models.CharField(max_length=200, blank=True)
-    status = models.CharField(max_length=16, choices=STATUSES, default=PUBLISHED)
-    version = models.PositiveIntegerField(help_text="Version of the last event of the stream.")
+    status = models.CharField(_("status"), max_length=16, choices=STATUSES, default=PUBLISHED)
+    version = models.PositiveIntegerField(_("version"), help_text="Version of the last event of the stream.")
     text_version = models.PositiveIntegerField(help_text="Version of the last event that changed the text.")
-    published_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
+    published_at = models.DateTimeField(_("published at"))
+    updated_at = models.DateTimeField(_("updated at"))
     comment_moderation = models.CharField(
         max_length=8,
         blank=True,
         default="",
-        choices=[("post", "Post-moderation"), ("pre", "Pre-moderation")],
+        choices=[("post", _("Post-moderation")), ("pre", _("Pre-moderation"))],
         help_text="Empty: the site's COMMENT_MODERATION setting applies.",
     )
     comment_count = models.PositiveIntegerField(default=0, help_text="Comments readers see.")
@@ -89,6 +97,8 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
 
     def __str__(self) -> str:
         return self.title
@@ -119,19 +129,38 @@ class PublicNote(models.Model):
 class Suggestion(models.Model):
     """Read model: one item of the editors' review queue (one per distinct span + fix)."""
 
-    STATUSES = [(s, s.capitalize()) for s in ("new", "assigned", "accepted", "rejected", "duplicate")]
-    CATEGORIES = [(c, c.capitalize()) for c in ("typo", "factual", "legal", "clarification", "other")]
-    ANCHOR_STATES = [(s, s.capitalize()) for s in ("intact", "edited", "deleted")]
+    STATUSES = [
+        ("new", _("New")),
+        ("assigned", _("Assigned")),
+        ("accepted", _("Accepted")),
+        ("rejected", _("Rejected")),
+        ("duplicate", _("Duplicate")),
+    ]
+    CATEGORIES = [
+        ("typo", _("Typo")),
+        ("factual", _("Factual")),
+        ("legal", _("Legal")),
+        ("clarification", _("Clarification")),
+        ("other", _("Other")),
+    ]
+    ANCHOR_STATES = [("intact", _("Intact")), ("edited", _("Edited")), ("deleted", _("Deleted"))]
 
     id = models.UUIDField(primary_key=True)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
-    status = models.CharField(max_length=16, choices=STATUSES, default="new", db_index=True)
-    category = models.CharField(max_length=16, choices=CATEGORIES, default="typo", db_index=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="suggestions", verbose_name=_("article")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=STATUSES, default="new", db_index=True)
+    category = models.CharField(_("category"), max_length=16, choices=CATEGORIES, default="typo", db_index=True)
     priority = models.PositiveSmallIntegerField(
         default=0, help_text="Higher is more urgent: the kind of report and how many readers sent it."
     )
     assignee = models.ForeignKey(
-        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_suggestions"
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_suggestions",
+        verbose_name=_("assignee"),
     )
     reporter_count = models.PositiveIntegerField(default=1)
     exact = models.TextField(help_text="The text the reader selected, as it stood in the version they saw.")
@@ -143,6 +172,7 @@ class Suggestion(models.Model):
         blank=True, help_text="The passage as it stands in the current text (empty once deleted)."
     )
     anchor_state = models.CharField(
+        _("anchor state"),
         max_length=8,
         choices=ANCHOR_STATES,
         default="intact",
@@ -150,7 +180,9 @@ class Suggestion(models.Model):
         help_text="What revisions did to the passage: intact (perhaps moved), edited, or deleted.",
     )
     probably_resolved = models.BooleanField(
-        default=False, help_text="The passage was edited and the reader's proposed text now stands there."
+        _("probably resolved"),
+        default=False,
+        help_text="The passage was edited and the reader's proposed text now stands there.",
     )
     against_version = models.PositiveIntegerField(help_text="The article version the reader saw.")
     suggestion = models.TextField(blank=True, help_text="The replacement the reader proposed.")
@@ -173,6 +205,8 @@ class Suggestion(models.Model):
             # The queue's default order (admin list and review API): a page reads an index range, not the table.
             models.Index(F("priority").desc(), "received_at", name="suggestion_queue_order"),
         ]
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
 
     def __str__(self) -> str:
         return f"“{self.exact[:40]}” → “{self.suggestion[:40]}”"
@@ -209,6 +243,7 @@ class SuggestionTicket(models.Model):
     event_version = models.PositiveIntegerField(
         null=True, blank=True, help_text="The stream version of the report this ticket came with (for erasure)."
     )
+    language = models.CharField(max_length=16, blank=True, help_text="The site's language as the reader wrote.")
 
     def __str__(self) -> str:
         return f"ticket for {self.suggestion_id}"
@@ -220,10 +255,10 @@ VISIBLE_ROOTS = models.Q(parent__isnull=True, status="visible")
 class Comment(models.Model):
     """Read model: a comment as readers and moderators see it."""
 
-    STATUSES = [("visible", "Visible"), ("pending", "Awaiting approval"), ("hidden", "Hidden")]
+    STATUSES = [("visible", _("Visible")), ("pending", _("Awaiting approval")), ("hidden", _("Hidden"))]
 
     id = models.UUIDField(primary_key=True)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments", verbose_name=_("article"))
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
     thread = models.ForeignKey(
         "self",
@@ -233,13 +268,13 @@ class Comment(models.Model):
         related_name="thread_replies",
         help_text="The top-level comment this reply belongs to; empty for a top-level comment.",
     )
-    author_name = models.CharField(max_length=100)
+    author_name = models.CharField(_("author name"), max_length=100)
     author_user = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL)
     body = models.TextField()
-    status = models.CharField(max_length=16, choices=STATUSES, db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=STATUSES, db_index=True)
     flag_count = models.PositiveIntegerField(default=0)
     hidden_reason = models.TextField(blank=True)
-    posted_at = models.DateTimeField(db_index=True)
+    posted_at = models.DateTimeField(_("posted at"), db_index=True)
     version = models.PositiveIntegerField(help_text="Stream version of the CommentPosted event.")
 
     # Not columns: set by ``selectors.comments`` on the comments of one page.
@@ -250,6 +285,8 @@ class Comment(models.Model):
         ordering = ["posted_at"]
         # An article page's first comments: its visible top-level comments in order, read from the index.
         indexes = [models.Index(fields=["article", "version"], condition=VISIBLE_ROOTS, name="comment_visible_roots")]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
 
     def __str__(self) -> str:
         return f"{self.author_name}: {self.body[:40]}"
@@ -269,66 +306,10 @@ class CommentAuthor(models.Model):
     confirmed_at = models.DateTimeField(
         null=True, blank=True, help_text="Reply notices go only to a confirmed address (the desk is not a relay)."
     )
+    language = models.CharField(max_length=16, blank=True, help_text="The site's language as the reader wrote.")
 
     def __str__(self) -> str:
         return f"author of {self.comment_id}"
-
-
-class Notification(models.Model):
-    """Not a projection: the outbox. Written in the append's transaction, delivered once by a Celery task.
-
-    Recipients are kept as references (``ticket:<id>``, ``comment:<id>``,
-    ``desk``, ``webhook``) and resolved at delivery, so an erased e-mail is
-    never used and no personal data is copied here.
-    """
-
-    DESK_SUGGESTION = "desk_suggestion"
-    DESK_DIGEST = "desk_digest"
-    READER_DECISION = "reader_decision"
-    COMMENT_REPLY = "comment_reply"
-    COMMENT_CONFIRM = "comment_confirm"
-    WEBHOOK = "webhook"
-    KINDS = [
-        (DESK_SUGGESTION, "New suggestion (desk)"),
-        (DESK_DIGEST, "Daily digest (desk)"),
-        (READER_DECISION, "Decision (reader)"),
-        (COMMENT_REPLY, "Reply (comment author)"),
-        (COMMENT_CONFIRM, "Confirm the address (comment author)"),
-        (WEBHOOK, "Webhook"),
-    ]
-    PENDING = "pending"
-    SENT = "sent"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-    STATUSES = [(PENDING, "Pending"), (SENT, "Sent"), (FAILED, "Failed"), (SKIPPED, "Skipped (no recipient)")]
-
-    key = models.CharField(
-        max_length=200, unique=True, help_text="What must happen only once, e.g. event:42:reader_decision:ticket:7."
-    )
-    kind = models.CharField(max_length=32, choices=KINDS, db_index=True)
-    status = models.CharField(max_length=16, choices=STATUSES, default=PENDING)
-    recipient = models.CharField(
-        max_length=100, help_text="Resolved at delivery: desk, webhook, ticket:<id>, comment:<id>."
-    )
-    event_position = models.BigIntegerField(null=True, blank=True, help_text="The event that caused it, if any.")
-    event_type = models.CharField(max_length=64, blank=True)
-    stream_id = models.UUIDField(null=True, blank=True)
-    event_version = models.PositiveIntegerField(null=True, blank=True)
-    payload = models.JSONField(default=dict, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True, help_text="Why the last attempt failed, or why nothing was sent.")
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    due_at = models.DateTimeField(default=timezone.now, help_text="The relay leaves it alone until then.")
-    enqueued_at = models.DateTimeField(null=True, blank=True, help_text="Last handed to the broker.")
-    claimed_until = models.DateTimeField(null=True, blank=True, help_text="A worker is delivering it until then.")
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "due_at"], name="notification_status_due")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} → {self.recipient} ({self.status})"
 
 
 class PersonalDatum(models.Model):

@@ -3,6 +3,11 @@
 ``send`` is called by the delivery service with a claimed row. It reads the
 recipient again (an address erased since the row was written is never used)
 and raises ``NothingToSend`` when there is no one left to tell.
+
+Each e-mail is written in its recipient's language: a reader's is the language
+the site spoke to them in when they sent the report or the comment (kept on the
+ticket or the commenter's row); the desk's, and any the site no longer speaks,
+is ``LANGUAGE_CODE``.
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from .domain import comments as comment_domain
 from .domain import suggestions as suggestion_domain
@@ -37,9 +45,11 @@ class Mail:
 
 def send(row: Notification) -> None:
     if row.kind == Notification.WEBHOOK:
-        post_webhook(row)
+        with translation.override(settings.LANGUAGE_CODE):
+            post_webhook(row)
         return
-    mail = RENDERERS[row.kind](row)
+    with translation.override(language_of(row)):
+        mail = RENDERERS[row.kind](row)
     EmailMessage(
         subject=mail.subject,
         body=mail.body,
@@ -53,6 +63,20 @@ def message_id(row: Notification) -> str:
     """The same for every attempt at one notification, so a receiver can drop a duplicate."""
     host = urlsplit(settings.SITE_URL).hostname or "newsdesk.invalid"
     return f"<{row.key.replace(':', '.')}@{host}>"
+
+
+def language_of(row: Notification) -> str:
+    """The recipient's language: the one a reader used when they wrote, else (the desk too) LANGUAGE_CODE."""
+    kind, _colon, ref = row.recipient.partition(":")
+    chosen: str | None = None
+    if kind == "ticket" and ref.isdigit():
+        chosen = SuggestionTicket.objects.filter(pk=ref).values_list("language", flat=True).first()
+    elif kind == "comment":
+        chosen = CommentAuthor.objects.filter(comment_id=ref).values_list("language", flat=True).first()
+    try:
+        return translation.get_supported_language_variant(chosen) if chosen else settings.LANGUAGE_CODE
+    except LookupError:  # a language the site no longer offers
+        return settings.LANGUAGE_CODE
 
 
 def _article(row: Notification) -> Article | None:
@@ -85,45 +109,65 @@ def _quote(text: str) -> str:
 
 
 #: What the e-mails say for a request about the whole article ("write to us"), which quotes no words.
-WHOLE_ARTICLE = "(about the whole article: no text selected)"
+WHOLE_ARTICLE = gettext_lazy("(about the whole article: no text selected)")
 
 
 def _change(exact: str, suggestion: str) -> str:
-    return f"“{exact}” → “{suggestion or '…'}”" if exact else WHOLE_ARTICLE
+    return f"“{exact}” → “{suggestion or '…'}”" if exact else str(WHOLE_ARTICLE)
+
+
+def _category(code: str) -> str:
+    """A report's category as the desk's screens word it, inside a sentence."""
+    return str(dict(Suggestion.CATEGORIES).get(code, code)).lower()
+
+
+def _status(code: str) -> str:
+    return str(dict(Suggestion.STATUSES).get(code, code)).lower()
 
 
 def render_desk_suggestion(row: Notification) -> Mail:
     data = row.payload
     article = _article(row)
-    title = article.title if article else "an article"
+    title = article.title if article else _("an article")
     lines = [
-        f"A reader suggests a correction ({data.get('category', 'typo')}) to “{title}”:",
+        _("A reader suggests a correction (%(category)s) to “%(title)s”:")
+        % {"category": _category(data.get("category", "typo")), "title": title},
         "",
-        "Text:",
-        _quote(data.get("exact") or WHOLE_ARTICLE),
-        "Suggestion:",
-        _quote(data.get("suggestion") or "(no replacement proposed)"),
+        _("Text:"),
+        _quote(data.get("exact") or str(WHOLE_ARTICLE)),
+        _("Suggestion:"),
+        _quote(data.get("suggestion") or _("(no replacement proposed)")),
     ]
     if data.get("comment"):
-        lines += ["Comment:", _quote(data["comment"])]
-    lines += ["", f"Review it: {_admin_link(data['suggestion_id'])}"]
+        lines += [_("Comment:"), _quote(data["comment"])]
+    lines += ["", _("Review it: %(link)s") % {"link": _admin_link(data["suggestion_id"])}]
     if article:
-        lines.append(f"Article: {_article_url(article)}")
-    return Mail(f"[{settings.SITE_NAME}] New suggestion on “{title}”", "\n".join(lines) + "\n", _desk())
+        lines.append(_("Article: %(link)s") % {"link": _article_url(article)})
+    subject = _("[%(site)s] New suggestion on “%(title)s”") % {"site": settings.SITE_NAME, "title": title}
+    return Mail(subject, "\n".join(lines) + "\n", _desk())
 
 
 def render_desk_digest(row: Notification) -> Mail:
     data = row.payload
     items = data.get("items", [])
-    lines = [f"{len(items)} new suggestion(s) since {data['since'][:16].replace('T', ' ')}; {data['open']} open.", ""]
+    since = data["since"][:16].replace("T", " ")
+    # The English says "suggestion(s)" either way; languages with more plural forms choose theirs.
+    count = ngettext(
+        "%(count)d new suggestion(s) since %(since)s; %(open)d open.",
+        "%(count)d new suggestion(s) since %(since)s; %(open)d open.",
+        len(items),
+    )
+    lines = [count % {"count": len(items), "since": since, "open": data["open"]}, ""]
     for item in items:
         lines += [
-            f"• “{item['article']}” ({item['category']}, now {item['status']})",
+            _("• “%(article)s” (%(category)s, now %(status)s)")
+            % {"article": item["article"], "category": _category(item["category"]), "status": _status(item["status"])},
             _quote(_change(item["exact"], item["suggestion"])),
             f"  {_admin_link(item['suggestion_id'])}",
             "",
         ]
-    return Mail(f"[{settings.SITE_NAME}] Suggestions digest for {data['day']}", "\n".join(lines), _desk())
+    subject = _("[%(site)s] Suggestions digest for %(day)s") % {"site": settings.SITE_NAME, "day": data["day"]}
+    return Mail(subject, "\n".join(lines), _desk())
 
 
 def render_reader_decision(row: Notification) -> Mail:
@@ -132,22 +176,31 @@ def render_reader_decision(row: Notification) -> Mail:
         raise NothingToSend("The reader's e-mail address has been erased.")
     data = row.payload
     article = _article(row)
-    title = article.title if article else "our article"
+    title = article.title if article else _("our article")
     item = Suggestion.objects.filter(id=data["suggestion_id"]).first()
     accepted = data["status"] == suggestion_domain.ACCEPTED
-    lines = [f"Hello {ticket.name}," if ticket.name else "Hello,", "", f"Thank you for your suggestion on “{title}”."]
+    lines = [
+        _("Hello %(name)s,") % {"name": ticket.name} if ticket.name else _("Hello,"),
+        "",
+        _("Thank you for your suggestion on “%(title)s”.") % {"title": title},
+    ]
     if item:
         lines += ["", _quote(_change(item.exact, item.suggestion))]
     lines += [
         "",
-        "The editors accepted it and corrected the article." if accepted else "The editors decided not to change this.",
+        _("The editors accepted it and corrected the article.")
+        if accepted
+        else _("The editors decided not to change this."),
     ]
     if data.get("reply"):
-        lines += ["", "Their reply:", _quote(data["reply"])]
-    lines += ["", f"Status: {_link(reverse('corrections:suggestion-status', args=[ticket.token]))}"]
+        lines += ["", _("Their reply:"), _quote(data["reply"])]
+    status_link = _link(reverse("corrections:suggestion-status", args=[ticket.token]))
+    lines += ["", _("Status: %(link)s") % {"link": status_link}]
     subject = (
-        f"Your correction to “{title}” was accepted" if accepted else f"About your suggested correction to “{title}”"
-    )
+        _("Your correction to “%(title)s” was accepted")
+        if accepted
+        else _("About your suggested correction to “%(title)s”")
+    ) % {"title": title}
     return Mail(subject, "\n".join(lines) + "\n", [ticket.email])
 
 
@@ -168,11 +221,19 @@ def render_comment_reply(row: Notification) -> Mail:
     if not replies:
         raise NothingToSend("The replies are no longer shown, or they replied to their own comment.")
     title = replies[0].article.title
-    lines = [f"{len(replies)} new repl{'y' if len(replies) == 1 else 'ies'} to your comment on “{title}”:", ""]
+    count = len(replies)
+    heading = ngettext(
+        "%(count)d new reply to your comment on “%(title)s”:",
+        "%(count)d new replies to your comment on “%(title)s”:",
+        count,
+    )
+    lines = [heading % {"count": count, "title": title}, ""]
     for reply in replies:
         lines += [f"{reply.author_name}:", _quote(reply.body), f"{_article_url(reply.article)}#comment-{reply.id}", ""]
     # The subject never carries the replier's chosen name: nobody can write into someone's inbox subject line.
-    subject = f"New repl{'y' if len(replies) == 1 else 'ies'} to your comment on “{title}”"
+    subject = ngettext(
+        "New reply to your comment on “%(title)s”", "New replies to your comment on “%(title)s”", count
+    ) % {"title": title}
     return Mail(subject, "\n".join(lines), [author.email])
 
 
@@ -182,15 +243,15 @@ def render_comment_confirm(row: Notification) -> Mail:
         raise NothingToSend("The comment author's e-mail address has been erased.")
     link = f"{settings.SITE_URL}{reverse('corrections:comment-confirm', args=[author.confirm_token])}"
     lines = [
-        f"Someone left this address with a comment on {settings.SITE_NAME} and asked to hear about replies.",
+        _("Someone left this address with a comment on %(site)s and asked to hear about replies.")
+        % {"site": settings.SITE_NAME},
         "",
-        f"If it was you, confirm with one click: {link}",
+        _("If it was you, confirm with one click: %(link)s") % {"link": link},
         "",
-        "If it was not you, ignore this e-mail: nothing will be sent to you.",
+        _("If it was not you, ignore this e-mail: nothing will be sent to you."),
     ]
-    return Mail(
-        f"[{settings.SITE_NAME}] Confirm your address for reply notices", "\n".join(lines) + "\n", [author.email]
-    )
+    subject = _("[%(site)s] Confirm your address for reply notices") % {"site": settings.SITE_NAME}
+    return Mail(subject, "\n".join(lines) + "\n", [author.email])
 
 
 RENDERERS: dict[str, Callable[[Notification], Mail]] = {
@@ -212,10 +273,14 @@ def webhook_body(row: Notification) -> bytes:
     data = row.payload
     title = article.title if article else "?"
     if row.event_type == "SuggestionReceived":
-        text = f"New suggestion on “{title}”: {_change(data.get('exact', ''), data.get('suggestion', ''))}"
+        text = _("New suggestion on “%(title)s”: %(change)s") % {
+            "title": title,
+            "change": _change(data.get("exact", ""), data.get("suggestion", "")),
+        }
+    elif row.event_type == "SuggestionAccepted":
+        text = _("Suggestion accepted on “%(title)s”") % {"title": title}
     else:
-        verdict = "accepted" if row.event_type == "SuggestionAccepted" else "rejected"
-        text = f"Suggestion {verdict} on “{title}”"
+        text = _("Suggestion rejected on “%(title)s”") % {"title": title}
     body = {
         "event": row.event_type,
         "delivery": row.key,

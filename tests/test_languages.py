@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import gettext
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -88,3 +91,53 @@ def test_history_and_corrections_pages_in_ukrainian(client: Client, article: str
     assert "Версія 2" in history and "2 версії тексту" in history and "Перша публікація." in history
     page = client.get("/corrections/?kind=correction", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
     assert "1 повідомлення відповідає вашим фільтрам." in page and "Усі типи" in page
+
+
+LOCALE = Path(__file__).resolve().parent.parent / "corrections" / "locale" / "uk" / "LC_MESSAGES"
+
+
+def catalogue(path: Path) -> list[dict[str, Any]]:
+    """The entries of a .po file: msgctxt, msgid, msgid_plural, msgstr / msgstr[n] and the flags (a small parser)."""
+    entries: list[dict[str, Any]] = []
+    entry: dict[str, Any] = {}
+    field = ""
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        if not line.strip():
+            if entry:
+                entries.append(entry)
+            entry, field = {}, ""
+        elif line.startswith("#,"):
+            entry["flags"] = {flag.strip() for flag in line[2:].split(",")}
+        elif line.startswith("#"):
+            continue  # comments, references and obsolete entries
+        elif line.startswith('"'):
+            entry[field] += ast.literal_eval(line)
+        else:
+            field, _, value = line.partition(" ")
+            entry[field] = ast.literal_eval(value)
+    return [e for e in entries if e.get("msgid")]  # not the header
+
+
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+def test_every_string_of_our_catalogue_is_translated_and_compiled(domain: str) -> None:
+    """A new string cannot ship untranslated: no empty or fuzzy entry, and the .mo says what the .po says."""
+    entries = catalogue(LOCALE / f"{domain}.po")
+    assert entries
+    fuzzy = [e["msgid"] for e in entries if "fuzzy" in e.get("flags", set())]
+    empty = [e["msgid"] for e in entries if not all(v for k, v in e.items() if k.startswith("msgstr"))]
+    assert (fuzzy, empty) == ([], [])
+    assert all(("msgstr[2]" in e) == ("msgid_plural" in e) for e in entries)  # Ukrainian has three plural forms
+    with (LOCALE / f"{domain}.mo").open("rb") as compiled:
+        mo = gettext.GNUTranslations(compiled)
+    stale = []
+    for e in entries:
+        if "msgid_plural" in e:
+            got = [mo.ngettext(e["msgid"], e["msgid_plural"], n) for n in (1, 2, 5)]
+            want = [e["msgstr[0]"], e["msgstr[1]"], e["msgstr[2]"]]
+        elif "msgctxt" in e:
+            got, want = [mo.pgettext(e["msgctxt"], e["msgid"])], [e["msgstr"]]
+        else:
+            got, want = [mo.gettext(e["msgid"])], [e["msgstr"]]
+        if got != want:
+            stale.append(e["msgid"])
+    assert stale == [], "run compilemessages"

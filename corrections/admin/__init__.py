@@ -16,12 +16,13 @@ autodiscovery expects.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from . import articles, comments, outbox, sources, suggestions, unannounced
 
-admin.site.site_header = "Newsdesk — corrections desk"
-admin.site.site_title = "Newsdesk desk"
-admin.site.index_title = "The desk"
+admin.site.site_header = _("Newsdesk — corrections desk")
+admin.site.site_title = _("Newsdesk desk")
+admin.site.index_title = _("The desk")
 # The queue needs the width of a 1280 px screen more than a second copy of the app list.
 admin.site.enable_nav_sidebar = False
 # The front page opens with the desk's open work (counts linking to each worklist).

@@ -16,6 +16,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import selectors
 from ..domain.errors import NotFound
@@ -43,7 +45,7 @@ class ArticleAdmin(ReadOnlyAdmin):
             .annotate(open_items=Count("suggestions", filter=Q(suggestions__status__in=OPEN_STATUSES)))
         )
 
-    @admin.display(description="open suggestions", ordering="open_items")
+    @admin.display(description=_("open suggestions"), ordering="open_items")
     def open_suggestions(self, article: Article) -> Any:
         open_items = getattr(article, "open_items", 0)  # annotated by get_queryset
         if not open_items:
@@ -53,12 +55,14 @@ class ArticleAdmin(ReadOnlyAdmin):
             '<a href="{}?article__id__exact={}&amp;status__in=new,assigned">{}</a>', url, article.id, open_items
         )
 
-    @admin.display(description="public pages")
+    @admin.display(description=_("public pages"))
     def public_links(self, article: Article) -> str:
         return format_html(
-            '<a href="{}">page</a> · <a href="{}">history</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("corrections:article", args=[article.slug]),
+            gettext("page"),
             reverse("corrections:history", args=[article.slug]),
+            gettext("history"),
         )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -102,7 +106,7 @@ class ArticleAdmin(ReadOnlyAdmin):
             **self.admin_site.each_context(request),
             **(extra_context or {}),
             "opts": self.opts,
-            "title": f"Event log: {article.title}",
+            "title": gettext("Event log: %(title)s") % {"title": article.title},
             "subtitle": None,
             "original": article,
             "article": article,
@@ -143,12 +147,13 @@ class ArticleAdmin(ReadOnlyAdmin):
             from_version = int(request.GET.get("from") or (_previous(versions, to_version) or 1))
             diff = selectors.article_diff(article.slug, from_version, to_version)
         except (ValueError, NotFound) as error:
-            messages.error(request, getattr(error, "message", "Give two version numbers."))
+            messages.error(request, getattr(error, "message", gettext("Give two version numbers.")))
             return HttpResponseRedirect(reverse("admin:corrections_article_change", args=[article.id]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Diff: {article.title}, version {from_version} → {to_version}",
+            "title": gettext("Diff: %(title)s, version %(from)d → %(to)d")
+            % {"title": article.title, "from": from_version, "to": to_version},
             "subtitle": None,
             "original": article,
             "article": article,
@@ -197,7 +202,7 @@ class EventAdmin(ReadOnlyAdmin):
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return EventChangeList
 
-    @admin.display(description="article")
+    @admin.display(description=_("article"))
     def article(self, event: Event) -> Any:
         title = getattr(event, "article_title", None)
         if title is None:
@@ -205,7 +210,7 @@ class EventAdmin(ReadOnlyAdmin):
         url = reverse("admin:corrections_article_change", args=[event.stream_id])
         return format_html('<a href="{}">{}</a>', url, Truncator(title).chars(40))
 
-    @admin.display(description="what")
+    @admin.display(description=_("what"))
     def summary(self, event: Event) -> str:
         """The event's data as a short line of 'field: value' pairs instead of raw JSON."""
         parts = []
@@ -220,7 +225,7 @@ class EventAdmin(ReadOnlyAdmin):
             parts.append(f"{key.replace('_', ' ')}: {Truncator(text).chars(40)}")
         return Truncator("; ".join(parts)).chars(120)
 
-    @admin.display(description="actor")
+    @admin.display(description=_("actor"))
     def actor(self, event: Event) -> str:
         """The kind of actor; the account is in the personal-data vault (see the article's event log)."""
         actor = event.meta.get("actor", {})

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from ..domain.errors import DomainError, NotFound
 from ..models import Comment, CommentAuthor
@@ -26,11 +28,12 @@ from .forms import EraseAuthorsForm, HideCommentsForm
 
 
 class FlaggedFilter(admin.SimpleListFilter):
-    title = "flagged"
+    # Translators: a filter's title, shown after Django's "By" ("By queue").
+    title = _("flagged")
     parameter_name = "flagged"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("yes", "Flagged, not yet reviewed"), ("no", "Not flagged")]
+        return [("yes", gettext("Flagged, not yet reviewed")), ("no", gettext("Not flagged"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
         if self.value() == "yes":
@@ -81,19 +84,19 @@ class CommentAdmin(ReadOnlyAdmin):
         """Moderation is for editors (the ``work_desk`` permission)."""
         return is_editor(request.user)
 
-    @admin.display(description="comment", ordering="body")
+    @admin.display(description=_("comment"), ordering="body")
     def excerpt(self, comment: Comment) -> str:
         return Truncator(comment.body).chars(80)
 
-    @admin.display(description="article", ordering="article__title")
+    @admin.display(description=_("article"), ordering="article__title")
     def article_title(self, comment: Comment) -> str:
         return Truncator(comment.article.title).chars(40)
 
-    @admin.display(description="in reply to", ordering="parent")
+    @admin.display(description=_("in reply to"), ordering="parent")
     def is_reply(self, comment: Comment) -> str:
-        return "a comment" if comment.parent_id is not None else "—"
+        return gettext("a comment") if comment.parent_id is not None else "—"
 
-    @admin.display(description="flags", ordering="flag_count")
+    @admin.display(description=_("flags"), ordering="flag_count")
     def flags(self, comment: Comment) -> str:
         """How many readers flagged it since the last review, and why."""
         if not comment.flag_count:
@@ -141,7 +144,7 @@ class CommentAdmin(ReadOnlyAdmin):
             **self.admin_site.each_context(request),
             **(extra_context or {}),
             "opts": self.opts,
-            "title": f"Comment by {comment.author_name}",
+            "title": gettext("Comment by %(name)s") % {"name": comment.author_name},
             "subtitle": None,
             "original": comment,
             "comment": comment,
@@ -180,20 +183,21 @@ class CommentAdmin(ReadOnlyAdmin):
             except DomainError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(request, {"approve": "Approved.", "hide": "Hidden.", "restore": "Restored."}[action])
+                done = {"approve": gettext("Approved."), "hide": gettext("Hidden."), "restore": gettext("Restored.")}
+                messages.success(request, done[action])
             return HttpResponseRedirect(page)
 
         return view
 
-    @admin.action(permissions=["desk"], description="Approve selected comments (show pending, keep flagged)")
+    @admin.action(permissions=["desk"], description=_("Approve selected comments (show pending, keep flagged)"))
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         done, refused = each(
             queryset,
             lambda comment: comment_services.comment_approve(comment_id=str(comment.id), meta=request_meta(request)),
         )
-        self._report_comments(request, done, refused, "approved")
+        self._report_comments(request, done, refused, gettext("approved"))
 
-    @admin.action(permissions=["desk"], description="Hide selected comments…")
+    @admin.action(permissions=["desk"], description=_("Hide selected comments…"))
     def hide_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> TemplateResponse | None:
         """Asks for the reason first, like the delete confirmation, then hides each comment."""
         form = HideCommentsForm(request.POST if "apply" in request.POST else None)
@@ -204,21 +208,27 @@ class CommentAdmin(ReadOnlyAdmin):
                     comment_id=str(comment.id), reason=form.cleaned_data["reason"], meta=request_meta(request)
                 ),
             )
-            self._report_comments(request, done, refused, "hidden")
+            self._report_comments(request, done, refused, gettext("hidden"))
             return None
         return ask_reason(
-            self, request, queryset, form=form, title="Hide comments", action="hide_selected", submit="Hide them"
+            self,
+            request,
+            queryset,
+            form=form,
+            title=gettext("Hide comments"),
+            action="hide_selected",
+            submit=gettext("Hide them"),
         )
 
-    @admin.action(permissions=["desk"], description="Restore selected hidden comments")
+    @admin.action(permissions=["desk"], description=_("Restore selected hidden comments"))
     def restore_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         done, refused = each(
             queryset,
             lambda comment: comment_services.comment_restore(comment_id=str(comment.id), meta=request_meta(request)),
         )
-        self._report_comments(request, done, refused, "restored")
+        self._report_comments(request, done, refused, gettext("restored"))
 
-    @admin.action(permissions=["desk"], description="Erase the authors' personal data…")
+    @admin.action(permissions=["desk"], description=_("Erase the authors' personal data…"))
     def erase_authors(self, request: HttpRequest, queryset: QuerySet[Comment]) -> TemplateResponse | None:
         """At the author's request: their words and name in these comments, and all left under their address."""
         form = EraseAuthorsForm(request.POST if "apply" in request.POST else None)
@@ -234,8 +244,11 @@ class CommentAdmin(ReadOnlyAdmin):
                 )
             messages.success(
                 request,
-                f"Erased the personal data of {len(ids)} comment(s) ({done.fields} field(s)) and everything left "
-                f"under {len(addresses)} e-mail address(es). The log still verifies and records the erasure.",
+                gettext(
+                    "Erased the personal data of %(comments)d comment(s) (%(fields)d field(s)) and everything left "
+                    "under %(addresses)d e-mail address(es). The log still verifies and records the erasure."
+                )
+                % {"comments": len(ids), "fields": done.fields, "addresses": len(addresses)},
             )
             return None
         return ask_reason(
@@ -243,14 +256,17 @@ class CommentAdmin(ReadOnlyAdmin):
             request,
             queryset,
             form=form,
-            title="Erase the authors' personal data",
+            title=gettext("Erase the authors' personal data"),
             action="erase_authors",
-            submit="Erase",
+            submit=gettext("Erase"),
         )
 
     def _report_comments(self, request: HttpRequest, done: int, refused: list[str], what: str) -> None:
-        text = f"{done} comment{'s' if done != 1 else ''} {what}."
+        text = ngettext("%(count)d comment %(what)s.", "%(count)d comments %(what)s.", done) % {
+            "count": done,
+            "what": what,
+        }
         if refused:
             reasons = "; ".join(sorted(set(refused)))
-            text += f" {len(refused)} skipped: {reasons}"
+            text += " " + gettext("%(count)d skipped: %(reasons)s") % {"count": len(refused), "reasons": reasons}
         (messages.success if done else messages.warning)(request, text)

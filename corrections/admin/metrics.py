@@ -7,6 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import charts
 from ..roles import is_editor
@@ -25,27 +28,35 @@ def metrics_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> Templat
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
-        "title": "Desk metrics",
+        "title": _("Desk metrics"),
         "subtitle": None,
         "form": form if form.is_bound else MetricsForm(),
         "m": figures,
         "acceptance_percent": round(outcomes.acceptance_rate * 100) if outcomes.acceptance_rate is not None else None,
         "resolution_chart": charts.bar_chart(
-            [(b.label, b.count) for b in figures.resolution.histogram], title="Time to resolution"
+            [(gettext(b.label), b.count) for b in figures.resolution.histogram], title=gettext("Time to resolution")
         ),
         "outcomes_chart": charts.bar_chart(
-            [("accepted", outcomes.accepted), ("rejected", outcomes.rejected), ("duplicate", outcomes.duplicate)],
-            title="Outcomes",
+            [
+                (gettext("accepted"), outcomes.accepted),
+                (gettext("rejected"), outcomes.rejected),
+                (gettext("duplicate"), outcomes.duplicate),
+            ],
+            title=gettext("Outcomes"),
             width=320,
             colours=("#5a9e4b", "#b04a6c", "#8a8a8a"),
         ),
         "age_chart": charts.bar_chart(
-            [(b.label, b.count) for b in figures.open_by_age], title="Open items by age", colours=("#e07b39",)
+            [(gettext(b.label), b.count) for b in figures.open_by_age],
+            title=gettext("Open items by age"),
+            colours=("#e07b39",),
         ),
         "reports_chart": charts.line_chart(
-            [period.strftime("%-d %b") for period in figures.reports.periods],
+            [date_format(period, "j M") for period in figures.reports.periods],
             [(s.title, s.counts) for s in figures.reports.series],
-            title=f"Reports per article, by {figures.reports.bucket}",
+            title=gettext("Reports per article, by week")
+            if figures.reports.bucket == "week"
+            else gettext("Reports per article, by day"),
         ),
         "api_url": reverse("api:review-metrics"),
         "changelist_url": reverse("admin:corrections_suggestion_changelist"),

@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Notification
 from ..roles import is_editor
@@ -46,15 +48,16 @@ class NotificationAdmin(ReadOnlyAdmin):
     def has_desk_permission(self, request: HttpRequest) -> bool:
         return is_editor(request.user)
 
-    @admin.display(description="last error", ordering="last_error")
+    @admin.display(description=_("last error"), ordering="last_error")
     def error(self, notification: Notification) -> str:
         return Truncator(notification.last_error).chars(80)
 
-    @admin.action(permissions=["desk"], description="Retry selected failed notifications")
+    @admin.action(permissions=["desk"], description=_("Retry selected failed notifications"))
     def retry_failed(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
         ids = queryset.filter(status=Notification.FAILED).values_list("id", flat=True)
         count = notifications.notifications_retry(ids=ids)
         if count:
-            messages.success(request, f"{count} notification{'s' if count != 1 else ''} queued again.")
+            text = ngettext("%(count)d notification queued again.", "%(count)d notifications queued again.", count)
+            messages.success(request, text % {"count": count})
         else:
-            messages.warning(request, "Nothing to retry: only failed notifications can be retried.")
+            messages.warning(request, gettext("Nothing to retry: only failed notifications can be retried."))

@@ -11,6 +11,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from ..domain.errors import DomainError
 from ..models import Source
@@ -36,7 +38,11 @@ class SourceForm(forms.ModelForm):
     """The source's settings, checked by the same rules as the API (an address we may fetch, a usable selector)."""
 
     url = forms.URLField(
-        max_length=1000, required=False, assume_scheme="https", help_text=Source._meta.get_field("url").help_text
+        label=Source._meta.get_field("url").verbose_name,
+        max_length=1000,
+        required=False,
+        assume_scheme="https",
+        help_text=Source._meta.get_field("url").help_text,
     )
 
     class Meta:
@@ -93,19 +99,22 @@ class SourceAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Source | None = None) -> tuple[str, ...]:
         return ("kind", *HEALTH) if obj else ()
 
-    @admin.display(description="articles tracked", ordering="tracked")
+    @admin.display(description=_("articles tracked"), ordering="tracked")
     def articles_tracked(self, source: Source) -> int:
         return getattr(source, "tracked", None) or source.pages.count()
 
-    @admin.display(description="health")
+    @admin.display(description=_("health"))
     def health(self, source: Source) -> str:
         if source.failures:
-            return f"Failing ({source.failures}×): {Truncator(source.last_error).chars(100)}"
+            return gettext("Failing (%(count)d×): %(error)s") % {
+                "count": source.failures,
+                "error": Truncator(source.last_error).chars(100),
+            }
         if source.last_error:
             return Truncator(source.last_error).chars(100)
-        return "OK" if source.last_success_at else "Not polled yet"
+        return gettext("OK") if source.last_success_at else gettext("Not polled yet")
 
-    @admin.display(description="webhook address")
+    @admin.display(description=_("webhook address"))
     def webhook_address(self, source: Source) -> str:
         if source.kind != Source.WEBHOOK:
             return "—"
@@ -131,8 +140,10 @@ class SourceAdmin(admin.ModelAdmin):
                 messages.warning(
                     request,
                     format_html(
-                        "Copy this webhook secret into the CMS now; it is not shown again: <code>{}</code> "
-                        "(sign each POST to {} with X-Newsdesk-Signature: sha256=&lt;HMAC-SHA256 of the body&gt;).",
+                        gettext(
+                            "Copy this webhook secret into the CMS now; it is not shown again: <code>{}</code> "
+                            "(sign each POST to {} with X-Newsdesk-Signature: sha256=&lt;HMAC-SHA256 of the body&gt;)."
+                        ),
                         saved.secret,
                         request.build_absolute_uri(reverse("api:source-webhook", args=[saved.pk])),
                     ),
@@ -142,16 +153,21 @@ class SourceAdmin(admin.ModelAdmin):
             setattr(obj, field.attname, getattr(saved, field.attname))
         obj._state.adding = False
 
-    @admin.action(permissions=["desk"], description="Poll selected sources now")
+    @admin.action(permissions=["desk"], description=_("Poll selected sources now"))
     def poll_now(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
         count = source_services.source_poll_enqueue(source_ids=list(queryset.values_list("id", flat=True)))
-        messages.success(request, f"{count} source{'s' if count != 1 else ''} will be polled now; reload to see.")
+        text = ngettext(
+            "%(count)d source will be polled now; reload to see.",
+            "%(count)d sources will be polled now; reload to see.",
+            count,
+        )
+        messages.success(request, text % {"count": count})
 
-    @admin.action(permissions=["desk"], description="Pause selected sources")
+    @admin.action(permissions=["desk"], description=_("Pause selected sources"))
     def pause(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
         self._set_active(request, queryset, False)
 
-    @admin.action(permissions=["desk"], description="Resume selected sources")
+    @admin.action(permissions=["desk"], description=_("Resume selected sources"))
     def resume(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
         self._set_active(request, queryset, True)
 
@@ -159,5 +175,6 @@ class SourceAdmin(admin.ModelAdmin):
         ids = list(queryset.values_list("id", flat=True))
         for source_id in ids:
             source_services.source_update(source_id=source_id, active=active)
-        what = "resumed" if active else "paused"
-        messages.success(request, f"{len(ids)} source{'s' if len(ids) != 1 else ''} {what}.")
+        what = gettext("resumed") if active else gettext("paused")
+        text = ngettext("%(count)d source %(what)s.", "%(count)d sources %(what)s.", len(ids))
+        messages.success(request, text % {"count": len(ids), "what": what})

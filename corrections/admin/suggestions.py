@@ -19,6 +19,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from ..domain.errors import DomainError, NotFound, StaleVersion
 from ..domain.suggestions import OPEN_STATUSES
@@ -40,11 +42,12 @@ DECISIONS = ("accept", "reject", "duplicate")
 class QueueFilter(admin.SimpleListFilter):
     """The queue opens on open items; 'resolved' and 'all' are one click away (a status filter overrides it)."""
 
-    title = "queue"
+    # Translators: a filter's title, shown after Django's "By" ("By queue").
+    title = _("queue")
     parameter_name = "queue"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("open", "Open"), ("resolved", "Resolved"), ("all", "All")]
+        return [("open", gettext("Open")), ("resolved", gettext("Resolved")), ("all", gettext("All"))]
 
     def value(self) -> str | None:
         return super().value() or "open"
@@ -98,7 +101,7 @@ class SuggestionAdmin(ReadOnlyAdmin):
     def get_ordering(self, request: HttpRequest) -> tuple[str, ...]:
         return ("-urgency", "received_at")
 
-    @admin.display(description="report", ordering="exact")
+    @admin.display(description=_("report"), ordering="exact")
     def report(self, item: Suggestion) -> SafeString:
         """The words and the reader's fix, with what the editor must know at a glance."""
         if item.exact:
@@ -108,40 +111,43 @@ class SuggestionAdmin(ReadOnlyAdmin):
         badges = [
             (cls, text)
             for cls, text, on in (
-                ("whole", "whole article", not item.exact),
-                ("conflict", "conflicting fix", getattr(item, "conflicting", False)),
+                ("whole", _("whole article"), not item.exact),
+                ("conflict", _("conflicting fix"), getattr(item, "conflicting", False)),
                 (
                     "related",
-                    "overlaps another",
+                    _("overlaps another"),
                     getattr(item, "related", False) and not getattr(item, "conflicting", False),
                 ),
-                ("outdated", "words deleted", item.outdated),
-                ("related", "words edited", item.exact and getattr(item, "anchor_state", "") == "edited"),
-                ("whole", "probably resolved", getattr(item, "probably_resolved", False)),
+                ("outdated", _("words deleted"), item.outdated),
+                ("related", _("words edited"), item.exact and getattr(item, "anchor_state", "") == "edited"),
+                ("whole", _("probably resolved"), getattr(item, "probably_resolved", False)),
             )
             if on
         ]
         return format_html("{}{}", words, format_html_join("", ' <span class="badge badge-{}">{}</span>', badges))
 
-    @admin.display(description="article", ordering="article__title")
+    @admin.display(description=_("article"), ordering="article__title")
     def article_title(self, item: Suggestion) -> str:
         return Truncator(item.article.title).chars(30)
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description=_("status"), ordering="status")
     def state(self, item: Suggestion) -> str:
-        return f"{item.status} ({item.assignee.get_username()})" if item.assignee else item.status
+        status = item.get_status_display().lower()
+        return f"{status} ({item.assignee.get_username()})" if item.assignee else status
 
-    @admin.display(description="priority", ordering="-urgency")
+    @admin.display(description=_("priority"), ordering="-urgency")
     def urgency(self, item: Suggestion) -> int:
         return int(getattr(item, "urgency", item.priority))
 
-    @admin.display(description="readers", ordering="reporter_count")
+    @admin.display(description=_("readers"), ordering="reporter_count")
     def readers(self, item: Suggestion) -> int:
         return item.reporter_count
 
-    @admin.display(description="waiting", ordering="received_at")
+    @admin.display(description=_("waiting"), ordering="received_at")
     def waiting(self, item: Suggestion) -> str:
-        return age(item.received_at) if item.status in OPEN_STATUSES else f"resolved {age(item.resolved_at)}"
+        if item.status in OPEN_STATUSES:
+            return age(item.received_at)
+        return gettext("resolved %(age)s") % {"age": age(item.resolved_at)}
 
     def get_urls(self) -> list[URLPattern]:
         info = self.opts.app_label, self.opts.model_name
@@ -186,7 +192,7 @@ class SuggestionAdmin(ReadOnlyAdmin):
             if action not in REVIEW_FORMS:
                 if not is_editor(request.user):
                     raise PermissionDenied
-                messages.error(request, "Unknown action.")
+                messages.error(request, gettext("Unknown action."))
                 return HttpResponseRedirect(request.path)
             return self.review_action(request, object_id, action)
         return self._review_page(request, object_id, extra_context=extra_context)
@@ -227,7 +233,7 @@ class SuggestionAdmin(ReadOnlyAdmin):
         """After a decision: the most urgent open item nobody else has taken, or the queue when it is clear."""
         item = review_selectors.next_open(editor=request.user)
         if item is None:
-            messages.info(request, "The queue is clear: no open suggestion is waiting.")
+            messages.info(request, gettext("The queue is clear: no open suggestion is waiting."))
             return HttpResponseRedirect(reverse("admin:corrections_suggestion_changelist"))
         return HttpResponseRedirect(reverse("admin:corrections_suggestion_change", args=[item.id]))
 
@@ -265,7 +271,7 @@ class SuggestionAdmin(ReadOnlyAdmin):
             **self.admin_site.each_context(request),
             **(extra_context or {}),
             "opts": self.opts,
-            "title": f"Review: {review.item}",
+            "title": gettext("Review: %(item)s") % {"item": review.item},
             "subtitle": None,
             "original": review.item,
             "review": review,
@@ -292,7 +298,7 @@ class SuggestionAdmin(ReadOnlyAdmin):
 
     # --- Bulk actions ---
 
-    @admin.action(permissions=["desk"], description="Assign selected suggestions to me")
+    @admin.action(permissions=["desk"], description=_("Assign selected suggestions to me"))
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet[Suggestion]) -> None:
         done, refused = each(
             queryset.filter(status__in=OPEN_STATUSES),
@@ -301,9 +307,9 @@ class SuggestionAdmin(ReadOnlyAdmin):
             ),
         )
         skipped = len(refused) + queryset.exclude(status__in=OPEN_STATUSES).count()  # refused: e.g. already mine
-        self._report(request, done, skipped, "assigned to you")
+        self._report(request, done, skipped, gettext("assigned to you"))
 
-    @admin.action(permissions=["desk"], description="Close selected items a revision already fixed")
+    @admin.action(permissions=["desk"], description=_("Close selected items a revision already fixed"))
     def close_probably_resolved(self, request: HttpRequest, queryset: QuerySet[Suggestion]) -> None:
         """Accept the open, probably-resolved items: the text already has their fix, so nothing else is written."""
         items = list(queryset.select_related("article"))
@@ -316,13 +322,13 @@ class SuggestionAdmin(ReadOnlyAdmin):
             ),
         )
         skipped = len(items) - done
-        self._report(request, done, skipped, "closed as already fixed")
+        self._report(request, done, skipped, gettext("closed as already fixed"))
 
-    @admin.action(permissions=["desk"], description="Mark selected as duplicates of the oldest selected")
+    @admin.action(permissions=["desk"], description=_("Mark selected as duplicates of the oldest selected"))
     def mark_duplicates_of_oldest(self, request: HttpRequest, queryset: QuerySet[Suggestion]) -> None:
         items = list(queryset.order_by("received_at"))
         if len({item.article_id for item in items}) != 1 or len(items) < 2:
-            messages.error(request, "Select two or more suggestions on the same article.")
+            messages.error(request, gettext("Select two or more suggestions on the same article."))
             return
         original = items[0]
         done, refused = each(
@@ -332,9 +338,10 @@ class SuggestionAdmin(ReadOnlyAdmin):
             ),
         )
         skipped = len(refused)
-        self._report(request, done, skipped, f"marked as duplicates of “{Truncator(original.exact).chars(40)}”")
+        what = gettext("marked as duplicates of “%(exact)s”") % {"exact": Truncator(original.exact).chars(40)}
+        self._report(request, done, skipped, what)
 
-    @admin.action(permissions=["desk"], description="Reject selected suggestions…")
+    @admin.action(permissions=["desk"], description=_("Reject selected suggestions…"))
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[Suggestion]) -> TemplateResponse | None:
         """Asks for one reason (and reply) first, like the delete confirmation, then rejects the open items."""
         form = RejectFields(request.POST if "apply" in request.POST else None)
@@ -347,22 +354,27 @@ class SuggestionAdmin(ReadOnlyAdmin):
                 ),
             )
             skipped = resolved + len(refused)
-            self._report(request, done, skipped, "rejected")
+            self._report(request, done, skipped, gettext("rejected"))
             return None
         return ask_reason(
             self,
             request,
             queryset,
             form=form,
-            title="Reject suggestions",
+            title=gettext("Reject suggestions"),
             action="reject_selected",
-            submit="Reject them",
+            submit=gettext("Reject them"),
         )
 
     def _report(self, request: HttpRequest, done: int, skipped: int, what: str) -> None:
-        text = f"{done} suggestion{'s' if done != 1 else ''} {what}."
+        text = ngettext("%(count)d suggestion %(what)s.", "%(count)d suggestions %(what)s.", done) % {
+            "count": done,
+            "what": what,
+        }
         if skipped:
-            text += f" {skipped} skipped (already resolved, unchanged or not probably resolved)."
+            text += " " + gettext("%(count)d skipped (already resolved, unchanged or not probably resolved).") % {
+                "count": skipped
+            }
         if done:
             messages.success(request, text)
         else:

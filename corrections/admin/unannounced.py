@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from ..domain.errors import DomainError
 from ..models import UnannouncedEdit
@@ -27,7 +29,8 @@ class NoteForm(forms.Form):
     note = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Shown to readers beside each edit, e.g. “An earlier version misspelled the mayor's name.”",
+        label=_("Note"),
+        help_text=_("Shown to readers beside each edit, e.g. “An earlier version misspelled the mayor's name.”"),
     )
 
 
@@ -36,7 +39,8 @@ class WaiveForm(forms.Form):
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        help_text="For the desk only, e.g. “typo” or “house style”.",
+        label=_("Reason"),
+        help_text=_("For the desk only, e.g. “typo” or “house style”."),
     )
 
 
@@ -69,31 +73,35 @@ class UnannouncedEditAdmin(ReadOnlyAdmin):
             return HttpResponseRedirect(f"{request.path}?status__exact={UnannouncedEdit.OPEN}")
         return super().changelist_view(request, extra_context)
 
-    @admin.display(description="article", ordering="article__title")
+    @admin.display(description=_("article"), ordering="article__title")
     def article_title(self, edit: UnannouncedEdit) -> str:
         return Truncator(edit.article.title).chars(60)
 
-    @admin.display(description="note or reason", ordering="resolution")
+    @admin.display(description=_("note or reason"), ordering="resolution")
     def answer(self, edit: UnannouncedEdit) -> str:
         return Truncator(edit.resolution).chars(60)
 
-    @admin.display(description="diff")
+    @admin.display(description=_("diff"))
     def links(self, edit: UnannouncedEdit) -> SafeString:
         diff = reverse("admin:corrections_article_diff", args=[edit.article_id])
         return format_html(
-            '<a href="{}?from={}&amp;to={}">diff</a> · <a href="{}">public history</a>',
+            '<a href="{}?from={}&amp;to={}">{}</a> · <a href="{}">{}</a>',
             diff,
             edit.version - 1,
             edit.version,
+            gettext("diff"),
             reverse("corrections:history", args=[edit.article.slug]),
+            gettext("public history"),
         )
 
-    @admin.display(description="what the site changed")
+    @admin.display(description=_("what the site changed"))
     def changes(self, edit: UnannouncedEdit) -> SafeString:
         diff = source_selectors.unannounced_diff(edit)
         title = ""
         if diff.title_before != diff.title_after:
-            title = format_html("<p>Title: <del>{}</del> <ins>{}</ins></p>", diff.title_before, diff.title_after)
+            title = format_html(
+                "<p>{} <del>{}</del> <ins>{}</ins></p>", gettext("Title:"), diff.title_before, diff.title_after
+            )
         tags = {"insert": "ins", "delete": "del"}
         body = format_html_join(
             "",
@@ -105,13 +113,17 @@ class UnannouncedEditAdmin(ReadOnlyAdmin):
         )
         return format_html('{}<div class="nd-diff">{}</div>', title, body)
 
-    @admin.action(permissions=["desk"], description="Attach a public note to selected edits…")
+    @admin.action(permissions=["desk"], description=_("Attach a public note to selected edits…"))
     def note_selected(self, request: HttpRequest, queryset: QuerySet[UnannouncedEdit]) -> TemplateResponse | None:
         """Asks for the note first, then attaches it to each selected edit."""
         form = NoteForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             self._answer(
-                request, queryset, "noted", unannounced_services.unannounced_note_add, note=form.cleaned_data["note"]
+                request,
+                queryset,
+                gettext("noted"),
+                unannounced_services.unannounced_note_add,
+                note=form.cleaned_data["note"],
             )
             return None
         return ask_reason(
@@ -119,12 +131,12 @@ class UnannouncedEditAdmin(ReadOnlyAdmin):
             request,
             queryset,
             form=form,
-            title="Attach a public note",
+            title=gettext("Attach a public note"),
             action="note_selected",
-            submit="Publish the note",
+            submit=gettext("Publish the note"),
         )
 
-    @admin.action(permissions=["desk"], description="Mark selected edits as needing no note…")
+    @admin.action(permissions=["desk"], description=_("Mark selected edits as needing no note…"))
     def waive_selected(self, request: HttpRequest, queryset: QuerySet[UnannouncedEdit]) -> TemplateResponse | None:
         """Asks for an optional reason (kept for the desk), then marks each selected edit."""
         form = WaiveForm(request.POST if "apply" in request.POST else None)
@@ -132,13 +144,19 @@ class UnannouncedEditAdmin(ReadOnlyAdmin):
             self._answer(
                 request,
                 queryset,
-                "marked as needing no note",
+                gettext("marked as needing no note"),
                 unannounced_services.unannounced_waive,
                 reason=form.cleaned_data["reason"],
             )
             return None
         return ask_reason(
-            self, request, queryset, form=form, title="No note needed", action="waive_selected", submit="Mark them"
+            self,
+            request,
+            queryset,
+            form=form,
+            title=gettext("No note needed"),
+            action="waive_selected",
+            submit=gettext("Mark them"),
         )
 
     def _answer(
@@ -151,9 +169,10 @@ class UnannouncedEditAdmin(ReadOnlyAdmin):
                 done += 1
             except DomainError as error:
                 refused.append(error.message)
-        text = f"{done} edit{'s' if done != 1 else ''} {what}."
+        text = ngettext("%(count)d edit %(what)s.", "%(count)d edits %(what)s.", done) % {"count": done, "what": what}
         if refused:
-            text += f" {len(refused)} skipped: {'; '.join(sorted(set(refused)))}"
+            reasons = "; ".join(sorted(set(refused)))
+            text += " " + gettext("%(count)d skipped: %(reasons)s") % {"count": len(refused), "reasons": reasons}
         (messages.success if done else messages.warning)(request, text)
 
 

@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ..domain import diff as text_diff
 from ..domain.commands import ChangeRequest
@@ -28,11 +30,18 @@ from ..roles import is_editor
 from ..services import articles as article_services
 from ..services.meta import request_meta
 
+#: The correction kinds as the form words them.
+ISSUE = {
+    "correction": _("Issue a correction (with a public note)"),
+    "clarification": _("Issue a clarification (with a public note)"),
+    "update": _("Issue an update (with a public note)"),
+    "editors_note": _("Issue an editor's note (with a public note)"),
+}
 #: What an editor can do to a published article, as the form offers it.
 WRITE_ACTIONS = [
-    ("revise", "Revise (an update; a public note is optional)"),
-    *[(kind, f"Issue a {note_label(kind).lower()} (with a public note)") for kind in CORRECTION_KINDS],
-    ("retract", "Retract the article (with a public note)"),
+    ("revise", _("Revise (an update; a public note is optional)")),
+    *[(kind, ISSUE.get(kind, kind)) for kind in CORRECTION_KINDS],
+    ("retract", _("Retract the article (with a public note)")),
 ]
 CONTEXT = 32
 BODY = forms.Textarea(attrs={"rows": 18, "cols": 90})
@@ -40,18 +49,23 @@ NOTE = forms.Textarea(attrs={"rows": 2, "cols": 90})
 
 
 class PublishForm(forms.Form):
-    slug = forms.SlugField(max_length=200, help_text="The article's address: /articles/<slug>/.")
-    title = forms.CharField(max_length=300)
-    byline = forms.CharField(max_length=200, required=False)
-    body = forms.CharField(widget=BODY, strip=False, help_text="Plain text; a blank line between paragraphs.")
+    slug = forms.SlugField(label=_("Slug"), max_length=200, help_text=_("The article's address: /articles/<slug>/."))
+    title = forms.CharField(label=_("Title"), max_length=300)
+    byline = forms.CharField(label=_("Byline"), max_length=200, required=False)
+    body = forms.CharField(
+        label=_("Body"), widget=BODY, strip=False, help_text=_("Plain text; a blank line between paragraphs.")
+    )
 
 
 class WriteForm(forms.Form):
-    action = forms.ChoiceField(label="What you are doing", choices=WRITE_ACTIONS)
-    title = forms.CharField(max_length=300)
-    body = forms.CharField(widget=BODY, strip=False)
+    action = forms.ChoiceField(label=_("What you are doing"), choices=WRITE_ACTIONS)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    body = forms.CharField(label=_("Body"), widget=BODY, strip=False)
     note = forms.CharField(
-        label="Public note", required=False, widget=NOTE, help_text="Shown to readers with the article and its history."
+        label=_("Public note"),
+        required=False,
+        widget=NOTE,
+        help_text=_("Shown to readers with the article and its history."),
     )
     expected_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
@@ -73,9 +87,9 @@ def publish_view(model_admin: admin.ModelAdmin[Any], request: HttpRequest) -> Ht
         except DomainError as error:
             form.add_error("slug" if error.details.get("slug") else None, error.message)
         else:
-            messages.success(request, f"Published “{form.cleaned_data['title']}”.")
+            messages.success(request, gettext("Published “%(title)s”.") % {"title": form.cleaned_data["title"]})
             return HttpResponseRedirect(reverse("admin:corrections_article_change", args=[recorded.stream_id]))
-    return _page(model_admin, request, "publish.html", title="Publish an article", form=form)
+    return _page(model_admin, request, "publish.html", title=gettext("Publish an article"), form=form)
 
 
 def _perform(article: Article, data: dict[str, Any], meta: dict[str, Any]) -> str:
@@ -91,17 +105,17 @@ def _perform(article: Article, data: dict[str, Any], meta: dict[str, Any]) -> st
             note=note,
             meta=meta,
         )
-        return "Revised." if note else "Revised without a public note: the history shows the change."
+        return gettext("Revised.") if note else gettext("Revised without a public note: the history shows the change.")
     if action == "retract":
         if title_changed or body_changed:
             raise InvalidCommand(
-                "A retraction keeps the text as it is: undo your edits, or revise first.", field="body"
+                gettext("A retraction keeps the text as it is: undo your edits, or revise first."), field="body"
             )
         article_services.article_retract(slug=article.slug, expected_version=version, note=note, meta=meta)
-        return "Retracted."
+        return gettext("Retracted.")
     if title_changed:
         raise InvalidCommand(
-            "A correction changes the words of the body; change the title with a revision.", field="title"
+            gettext("A correction changes the words of the body; change the title with a revision."), field="title"
         )
     old = article.body
     changes = [
@@ -117,7 +131,7 @@ def _perform(article: Article, data: dict[str, Any], meta: dict[str, Any]) -> st
     article_services.correction_issue(
         slug=article.slug, expected_version=version, kind=action, note=note, changes=changes, meta=meta
     )
-    return f"{note_label(action)} issued."
+    return gettext("%(kind)s issued.") % {"kind": note_label(action)}
 
 
 def _preview_key(data: dict[str, Any]) -> str:
@@ -164,7 +178,7 @@ def write_view(model_admin: admin.ModelAdmin[Any], request: HttpRequest, object_
         model_admin,
         request,
         "write.html",
-        title=f"Write: {article.title}",
+        title=gettext("Write: %(title)s") % {"title": article.title},
         original=article,
         article=article,
         form=form,

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, DateField, Q
 from django.db.models.functions import Trunc
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from ..domain.suggestions import ACCEPTED, DUPLICATE, OPEN_STATUSES, REJECTED
 from ..models import Article, Event, Suggestion
@@ -26,22 +27,23 @@ BUCKETS = ("day", "week")
 MAX_DAYS = 366
 MAX_ARTICLES = 20
 
-#: (label, from hours, to hours); the last bucket has no upper bound.
+#: (label, from hours, to hours); the last bucket has no upper bound. The labels stay English in the API;
+#: the admin's charts translate them (``gettext_noop`` only marks them for the catalogue).
 RESOLUTION_BUCKETS: list[tuple[str, float, float | None]] = [
-    ("under 1 hour", 0, 1),
-    ("1–6 hours", 1, 6),
-    ("6–24 hours", 6, 24),
-    ("1–3 days", 24, 72),
-    ("3–7 days", 72, 168),
-    ("over a week", 168, None),
+    (gettext_noop("under 1 hour"), 0, 1),
+    (gettext_noop("1–6 hours"), 1, 6),
+    (gettext_noop("6–24 hours"), 6, 24),
+    (gettext_noop("1–3 days"), 24, 72),
+    (gettext_noop("3–7 days"), 72, 168),
+    (gettext_noop("over a week"), 168, None),
 ]
 #: (label, from days, to days) for open items by how long they have waited.
 AGE_BUCKETS: list[tuple[str, int, int | None]] = [
-    ("under 1 day", 0, 1),
-    ("1–3 days", 1, 3),
-    ("3–7 days", 3, 7),
-    ("1–4 weeks", 7, 28),
-    ("over 4 weeks", 28, None),
+    (gettext_noop("under 1 day"), 0, 1),
+    (gettext_noop("1–3 days"), 1, 3),
+    (gettext_noop("3–7 days"), 3, 7),
+    (gettext_noop("1–4 weeks"), 7, 28),
+    (gettext_noop("over 4 weeks"), 28, None),
 ]
 
 

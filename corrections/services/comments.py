@@ -16,7 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .. import store
 from ..domain import comments as domain
@@ -136,8 +136,12 @@ def _post(
     )
     if email:
         # Written first so that reactors running inside the append (notifications) can already find it.
+        # The language the reader's request was served in: their confirmation and reply notices use it.
         CommentAuthor.objects.create(
-            comment_id=events[0].comment_id, email=email, confirm_token=secrets.token_urlsafe(32)
+            comment_id=events[0].comment_id,
+            email=email,
+            confirm_token=secrets.token_urlsafe(32),
+            language=translation.get_language() or "",
         )
     known = [row for row in (article, parent, member) if row is not None]
     recorded = append_after(head, events, meta=meta, loaded=known)[0]

@@ -12,6 +12,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import translation
+
 from .. import selectors, store
 from ..domain import anchoring, reanchoring, remap
 from ..domain import suggestions as domain
@@ -54,12 +56,14 @@ def _open_duplicate(article: Article, span: anchoring.Span, suggestion: str) -> 
 
 
 def _ticket(suggestion_id: str, name: str, email: str, *, event_version: int) -> SuggestionTicket:
+    """The reader's ticket, with the language their request was served in (their e-mails are written in it)."""
     return SuggestionTicket.objects.create(
         suggestion_id=suggestion_id,
         token=secrets.token_urlsafe(32),
         name=name.strip(),
         email=email.strip(),
         event_version=event_version,
+        language=translation.get_language() or "",
     )
 
 

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from ..domain import comments as domain
@@ -47,7 +48,9 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
     if not throttle.allow_request(request, None):
         wait = math.ceil(throttle.wait() or 1)
         form.is_valid()
-        form.add_error(None, f"You are posting comments too fast; wait {wait} seconds and try again.")
+        form.add_error(
+            None, gettext("You are posting comments too fast; wait %(wait)d seconds and try again.") % {"wait": wait}
+        )
         return _refused(request, slug, form, 429, retry_after=wait)
     if not form.is_valid():
         return _refused(request, slug, form, 400)

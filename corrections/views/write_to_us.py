@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from .. import selectors, services
 from ..domain.errors import DomainError, NotFound
@@ -38,7 +39,9 @@ def write_to_us(request: HttpRequest, slug: str) -> HttpResponse:
     if not throttle.allow_request(request, SimpleNamespace(throttle_scope="suggestions")):  # type: ignore[arg-type]
         wait = math.ceil(throttle.wait() or 1)
         form.is_valid()
-        form.add_error(None, f"You are sending requests too fast; wait {wait} seconds and try again.")
+        form.add_error(
+            None, gettext("You are sending requests too fast; wait %(wait)d seconds and try again.") % {"wait": wait}
+        )
         response = _page(request, article, form, 429)
         response["Retry-After"] = str(wait)
         return response
