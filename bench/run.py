@@ -242,6 +242,141 @@ def queue_row() -> Row:
     return (f"review queue API, {count:,} suggestions", "one article's queue", ratios, ours, theirs)
 
 
+# --- 6: HTTP under gunicorn ----------------------------------------------------------
+
+CLIENTS = 4  # concurrent client threads, each its own connection
+
+
+def _serve() -> tuple[subprocess.Popen[bytes], int]:
+    """gunicorn with 2 sync workers on the bench database, the production shape (a broker, no eager tasks)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": URL,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DEBUG": "0",
+        "SUGGESTION_RATE": "1000000000/second",  # measuring the write path, not the throttle's refusals
+        "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/12"),
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "newsdesk.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    import http.client
+
+    for _ in range(100):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return server, port
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def _load(port: int, request: Callable[[Any, int], int], per_client: int) -> tuple[float, list[float]]:
+    """CLIENTS threads each send ``per_client`` requests; the rate over the whole and every request's latency."""
+    import http.client
+    import threading
+
+    latencies: list[float] = []
+    failures: list[int] = []
+    counter = iter(range(10**9))
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for _ in range(per_client):
+            start = time.perf_counter()
+            status = request(conn, next(counter))
+            latencies.append(time.perf_counter() - start)
+            if status >= 300:
+                failures.append(status)
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    assert not failures, f"{len(failures)} requests failed: {failures[:5]}"
+    return CLIENTS * per_client / elapsed, latencies
+
+
+def http_row() -> tuple[Row, dict[str, float]]:
+    """Reader reports POSTed to the API vs GETs of a trivial JSON view (/healthz), same server, same clients."""
+    import json
+
+    server, port = _serve()
+    run_id = uuid.uuid4().hex[:8]
+
+    def report(conn: Any, n: int) -> int:
+        body = json.dumps({"exact": "Tuesday", "suggestion": f"Wednesday {run_id} {n}", "category": "typo"})
+        conn.request("POST", "/api/v1/articles/bench-append/suggestions/", body, {"Content-Type": "application/json"})
+        response = conn.getresponse()
+        response.read()
+        return response.status
+
+    def trivial(conn: Any, n: int) -> int:
+        conn.request("GET", "/healthz")
+        response = conn.getresponse()
+        response.read()
+        return response.status
+
+    try:
+        _load(port, report, 10)  # warm-up: both workers connected, caches filled
+        _load(port, trivial, 10)
+        ratios: list[float] = []
+        mine: list[float] = []
+        base: list[float] = []
+        ours_ms: list[float] = []
+        theirs_ms: list[float] = []
+        for i in range(ROUNDS):
+            sides = [(report, mine, ours_ms), (trivial, base, theirs_ms)]
+            for fn, rates, latencies in sides if i % 2 == 0 else reversed(sides):
+                rate_, took = _load(port, fn, 40)
+                rates.append(rate_)
+                latencies.extend(took)
+            ratios.append(mine[-1] / base[-1])
+    finally:
+        server.terminate()
+        server.wait(20)
+        broker = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/12")
+        if broker.startswith("redis://"):
+            import redis
+
+            redis.Redis.from_url(broker).flushdb()  # the notices no worker took
+
+    def pct(values: list[float], q: float) -> float:
+        return sorted(values)[min(len(values) - 1, int(q * len(values)))] * 1000
+
+    latency = {
+        "report p50": pct(ours_ms, 0.5),
+        "report p99": pct(ours_ms, 0.99),
+        "trivial p50": pct(theirs_ms, 0.5),
+        "trivial p99": pct(theirs_ms, 0.99),
+    }
+    row = (
+        f"POST report, gunicorn 2 workers, {CLIENTS} clients",
+        "GET /healthz (trivial JSON), same server",
+        ratios,
+        statistics.median(mine),
+        statistics.median(base),
+    )
+    return row, latency
+
+
 def main() -> None:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -252,6 +387,8 @@ def main() -> None:
     rows.append(rebuild_row())
     rows += read_rows()
     rows.append(queue_row())
+    http, latency = http_row()
+    rows.append(http)
     major = connection.pg_version // 10000  # type: ignore[attr-defined]
     print(
         f"\nNewsdesk benchmarks on PostgreSQL {major}, {Event.objects.count():,} events, "
@@ -264,6 +401,7 @@ def main() -> None:
             f"| {name:<40} | {base:<34} | {ours:>9,.0f} | {theirs:>9,.0f} | "
             f"{statistics.median(ratios):>6.2f} | {min(ratios):>6.2f} |"
         )
+    print("\nLatency under gunicorn (ms): " + ", ".join(f"{name} {value:.0f}" for name, value in latency.items()))
     print(f"\n(ratio = Newsdesk rate / baseline rate; {time.perf_counter() - started:.0f} s in all)")
     verify = subprocess.run([sys.executable, "manage.py", "verify_log"], cwd=ROOT, capture_output=True, text=True)
     print(verify.stdout.strip() or verify.stderr.strip())

@@ -20,7 +20,7 @@ from django.db import connection, models
 M = TypeVar("M", bound=models.Model)
 Key = tuple[str, str, str]  # (model label, column, value) as a caller looked a stream up
 
-SIZE = 10_000
+SIZE = 1_000  # rows hold the article text: ~1,000 recent articles per process is plenty (hot ones are few)
 _RECENT: OrderedDict[str, tuple[dict[str, Any], Head]] = OrderedDict()
 _KEYS: dict[Key, str] = {}
 _LOCK = threading.Lock()

@@ -368,15 +368,19 @@ def _append_pipelined(
     return pending, dict(batch.get(projections.HEAD_MODEL, stream) or {})
 
 
-def position_of(recorded: Recorded) -> int | None:
+def position_of(recorded: Recorded) -> int:
     """An appended event's global position; for one still in flight in a pipeline, waits for its answer."""
     if recorded.position is not None:
         return recorded.position
     unread = getattr(_IN_FLIGHT, "unread", None)
-    if unread is None or str(unread[0]) != recorded.stream_id:
-        return None
-    _, cursor, positions = unread
-    if not positions:
-        positions.update(cursor.fetchall())
-        cursor.close()
-    return positions.get(recorded.version)
+    if unread is not None and str(unread[0]) == recorded.stream_id:
+        _, cursor, positions = unread
+        if not positions:
+            positions.update(cursor.fetchall())
+            cursor.close()
+        if recorded.version in positions:
+            return positions[recorded.version]
+    # Not the last pipelined append's: ask the log (in this transaction, it sees its own events).
+    return EventRow.objects.values_list("position", flat=True).get(
+        stream_id=recorded.stream_id, version=recorded.version
+    )

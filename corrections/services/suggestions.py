@@ -52,7 +52,12 @@ def _open_duplicate(article: Article, span: anchoring.Span, suggestion: str) -> 
     candidates = Suggestion.objects.filter(
         article=article, status__in=domain.OPEN_STATUSES, outdated=False, start=span.start, end=span.end
     ).order_by("received_at", "id")
-    return next((row for row in candidates if domain.duplicate_key(span, row.suggestion) == key), None)
+    # Compared on (id, fix) pairs, then the one row read: a much-reported passage has many open items.
+    found = next(
+        (pk for pk, fix in candidates.values_list("id", "suggestion") if domain.duplicate_key(span, fix) == key),
+        None,
+    )
+    return None if found is None else Suggestion.objects.get(pk=found)
 
 
 def _ticket(suggestion_id: str, name: str, email: str, *, event_version: int) -> SuggestionTicket:
