@@ -22,7 +22,6 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-import psycopg
 from django.db import connection
 
 from .domain.privacy import AUTHORED_BY_ACTOR, ERASED, PERSONAL_ACTOR_FIELDS, PERSONAL_FIELDS
@@ -108,14 +107,12 @@ def _digests(data: dict[str, Any], meta: dict[str, Any]) -> list[str]:
 def _open_values(digests: set[str]) -> dict[str, Any]:
     """The values still held for these digests (an erased one has none), in one query."""
     if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:  # one array parameter, decoded by psycopg in C
-            # Most values are strings: read as text, they need no JSON parsing.
+        # One array parameter (a short query, parsed once), and most values, strings, read as text: no JSON.
+        with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT digest, jsonb_typeof(value) = 'string', value #>> '{{}}' "
                 f"FROM {PersonalDatum._meta.db_table} WHERE digest = ANY(%s) AND erased_at IS NULL",
                 [list(digests)],
-                binary=True,
             )
             return {
                 digest: text if is_text or text is None else json.loads(text)
