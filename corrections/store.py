@@ -32,7 +32,7 @@ from .domain.errors import StreamMoved
 from .domain.events import Event, Recorded
 from .heads import Head, forget
 from .models import Event as EventRow
-from .models import Stream
+from .models import PersonalDatum, Stream
 from .reading import (
     COLUMNS,
     _db_uuid,
@@ -246,14 +246,23 @@ Encoded = tuple[int, str, int, str, str, str]  # version, type, schema, data and
 
 
 def encode(
-    stream: uuid.UUID, after: int, events: Sequence[Event], meta: dict[str, Any], now: datetime, previous: str
+    stream: uuid.UUID,
+    after: int,
+    events: Sequence[Event],
+    meta: dict[str, Any],
+    now: datetime,
+    previous: str,
+    *,
+    vault_rows: list[PersonalDatum] | None = None,
 ) -> list[Encoded]:
     """The rows of events appended after version ``after``: sealed, serialised, their hashes chained.
 
-    Personal fields become salted commitments before hashing; their values go to the vault (``vault.seal``).
+    Personal fields become salted commitments before hashing; their values go to the vault
+    (``vault.seal``), or into ``vault_rows`` for a bulk load to write.
     """
     at, text = timestamp(now), str(stream)
-    sealed = vault.seal(stream, after + 1, [(e.type, json.loads(serialise(e))) for e in events], meta)
+    plain = [(e.type, json.loads(serialise(e))) for e in events]
+    sealed = vault.seal(stream, after + 1, plain, meta, into=vault_rows)
     rows: list[Encoded] = []
     for offset, (domain_event, (data, row_meta)) in enumerate(zip(events, sealed, strict=True), start=1):
         version, data_json, meta_json = after + offset, canonical_json(data), canonical_json(row_meta)
@@ -343,13 +352,14 @@ def _append_pipelined(
         # The refusal may come back with any later statement's answer: ``atomic`` must know what it refused.
         _IN_FLIGHT.head = (stream, expected)
     cursor = connection.cursor()
-    # The head-model row is locked before the head, the order ``locked`` takes them in: appends that read
-    # it under lock and appends from a ``recent`` head queue behind each other instead of deadlocking.
     # (Entering or leaving a pipeline, even a nested one, waits for every answer: inside ``atomic``, none is opened.)
     with connection.wrap_database_errors, contextlib.nullcontext() if in_flight else conn.pipeline():
+        # The head-model row first, then the head: the order ``locked`` and a rebuild's swap take them in
+        # (tables and rows), so appends from a ``recent`` head queue behind them instead of deadlocking.
+        with connection.cursor() as lock:
+            lock.execute(f"SELECT 1 FROM {ARTICLES} WHERE id = %s FOR UPDATE", [stream])
         cursor.execute(
-            f"WITH head AS (UPDATE {STREAMS} SET version = %s, last_hash = %s "
-            f"WHERE id = (SELECT id FROM {ARTICLES} WHERE id = %s FOR UPDATE) AND version = %s "
+            f"WITH head AS (UPDATE {STREAMS} SET version = %s, last_hash = %s WHERE id = %s AND version = %s "
             f"RETURNING id) INSERT INTO {EVENTS} (stream_id, version, type, schema, data, meta, recorded_at, hash) "
             f"SELECT {stream_id}, e.version, e.type, e.schema, e.data, e.meta, %s::timestamptz, e.hash "
             f"FROM {source}(VALUES {', '.join([one] * len(rows))}) AS e (version, type, schema, data, meta, hash) "

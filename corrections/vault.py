@@ -59,12 +59,18 @@ def _seal_value(
 
 
 def seal(
-    stream_id: uuid.UUID | str, first_version: int, events: Sequence[tuple[str, dict[str, Any]]], meta: dict[str, Any]
+    stream_id: uuid.UUID | str,
+    first_version: int,
+    events: Sequence[tuple[str, dict[str, Any]]],
+    meta: dict[str, Any],
+    *,
+    into: list[PersonalDatum] | None = None,
 ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """The data and meta each event is stored with, personal fields committed; the values go into the vault.
 
     ``events`` are (type, JSON-ready data) in order; the first gets ``first_version``.
-    One INSERT for the whole append, none when nothing is personal.
+    One INSERT for the whole append, none when nothing is personal; with ``into``,
+    the vault's rows are added to that list for the caller to write (a bulk load).
     """
     rows: list[PersonalDatum] = []
     actor = meta.get("actor") or {}
@@ -92,7 +98,9 @@ def seal(
                     )
             event_meta["actor"] = event_actor
         sealed.append((data, event_meta))
-    if rows:
+    if into is not None:
+        into.extend(rows)
+    elif rows:
         PersonalDatum.objects.bulk_create(rows)
     return sealed
 

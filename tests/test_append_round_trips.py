@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from psycopg._pipeline_base import BasePipeline
 from rest_framework.test import APIClient
 
 from corrections import heads, integrity, store
@@ -38,16 +39,24 @@ def state(slug: str) -> tuple[int, int, int, int]:
 
 
 def test_a_comment_after_this_process_wrote_the_article_reads_nothing_before_its_commit(
-    live_db: Any, article: str
+    live_db: Any, article: str, monkeypatch: Any
 ) -> None:
-    """The second comment sends its writes and COMMIT together: no statement waits for an answer (no SELECT)."""
+    """The second comment sends its writes and COMMIT together: one pipeline sync, no read awaited before it."""
     require_postgres()
     post(article, "First.")
+    syncs: list[int] = []
+    enqueue = BasePipeline._enqueue_sync
+    monkeypatch.setattr(BasePipeline, "_enqueue_sync", lambda self: (syncs.append(1), enqueue(self))[1])
     with CaptureQueriesContext(connection) as queries:
         recorded = post(article, "Second.")
-    statements = [q["sql"].lstrip().split()[0].upper() for q in queries.captured_queries]
-    assert "SELECT" not in statements, statements
+    monkeypatch.undo()
+    statements = [q["sql"] for q in queries.captured_queries]
     assert (statements[0], statements[-1]) == ("BEGIN", "COMMIT")
+    # The one SELECT locks the article's row (its answer is never read); everything else is a write.
+    assert [sql for sql in statements if sql.startswith("SELECT")] == [
+        next(sql for sql in statements if sql.startswith("SELECT") and sql.endswith("FOR UPDATE"))
+    ]
+    assert len(syncs) == 1, f"{len(syncs)} round trips"
     assert Comment.objects.get(id=recorded.event.comment_id).body == "Second."
     assert Article.objects.get(slug=article).comment_count == 2
     assert integrity.verify()[1] is None

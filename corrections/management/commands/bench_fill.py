@@ -25,7 +25,7 @@ from corrections import store
 from corrections.domain import comments as comment_events
 from corrections.domain import suggestions as suggestion_events
 from corrections.domain.events import ArticlePublished, ArticleRevised, CorrectionIssued, Event
-from corrections.models import Stream
+from corrections.models import PersonalDatum, Stream
 from corrections.projections.rebuild import rebuild
 
 SYLLABLES = "ba ce di fo gu ha je ki lo mu na pe ri so tu va we xi yo zu".split()
@@ -136,6 +136,7 @@ class Command(BaseCommand):
         with tqdm(total=total, unit="event", disable=options["no_progress"], file=sys.stderr) as bar:
             while written < total:
                 rows: list[tuple] = []
+                vault: list[PersonalDatum] = []
                 for done in range(written, min(written + 5000, total)):
                     # Publish the stories spread over the run, so that streams interleave as they do on a desk.
                     if stories and (not pending or rng.random() < len(stories) / (total - done)):
@@ -146,10 +147,12 @@ class Command(BaseCommand):
                         story = rng.choice(pending)
                         event = story.next()
                     moment += timedelta(milliseconds=rng.randrange(1, 500))
-                    [encoded] = store.encode(story.id, story.version, [event], META, moment, story.last_hash)
+                    [encoded] = store.encode(
+                        story.id, story.version, [event], META, moment, story.last_hash, vault_rows=vault
+                    )
                     story.version, story.last_hash = encoded[0], encoded[-1]
                     rows.append((story.id, *encoded, moment))
-                self._write(rows)
+                self._write(rows, vault)
                 written += len(rows)
                 bar.update(len(rows))
             if options["hot_comments"]:
@@ -157,24 +160,28 @@ class Command(BaseCommand):
                 for slug, count in (("bench-hot", options["hot_comments"]), *quiet):
                     story = Story(rng, 0, slug)
                     events = [story.first(), *(story.comment() for _ in range(count))]
-                    rows = []
+                    rows, vault = [], []
                     for start in range(0, len(events), 5000):
                         chunk = events[start : start + 5000]
                         for domain_event in chunk:  # one at a time: each comment at its own moment
                             moment += timedelta(seconds=1)
-                            [row] = store.encode(story.id, story.version, [domain_event], META, moment, story.last_hash)
+                            [row] = store.encode(
+                                story.id, story.version, [domain_event], META, moment, story.last_hash, vault_rows=vault
+                            )
                             story.version, story.last_hash = row[0], row[-1]
                             rows.append((story.id, *row, moment))
-                    self._write(rows)
+                    self._write(rows, vault)
                     pending.append(story)
             self._heads(pending)
         if not options["no_rebuild"]:
             rebuild(store, progress=None)
         self.stdout.write(self.style.SUCCESS(f"Appended {written} events over {len(pending)} articles."))
 
-    def _write(self, rows: list[tuple]) -> None:
+    def _write(self, rows: list[tuple], vault: list[PersonalDatum]) -> None:
+        """The events (COPY on PostgreSQL) and their personal fields' vault rows, in one transaction."""
         columns = "stream_id, version, type, schema, data, meta, recorded_at, hash"
         with transaction.atomic(), connection.cursor() as cursor:
+            PersonalDatum.objects.bulk_create(vault, batch_size=2000)
             if connection.vendor == "postgresql":
                 with cursor.cursor.copy(f"COPY {store.EVENTS} ({columns}) FROM STDIN") as copy:
                     for stream, version, type_, schema, data, meta, digest, moment in rows:
