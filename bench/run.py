@@ -11,6 +11,7 @@ seconds apart are what to compare.
 
 from __future__ import annotations
 
+import logging
 import os
 import statistics
 import subprocess
@@ -48,6 +49,7 @@ fresh_database()
 import django  # noqa: E402
 
 django.setup()
+logging.getLogger("newsdesk.request").setLevel(logging.WARNING)  # one line per request would bury the table
 
 import psycopg  # noqa: E402
 from django.core.management import call_command  # noqa: E402
