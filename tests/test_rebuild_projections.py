@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
 import pytest
@@ -92,3 +93,22 @@ def test_rebuild_reproduces_the_inline_read_models(steps: list[tuple]) -> None:
     inline = snapshot()
     call_command("rebuild_projections", "--no-progress")
     assert snapshot() == inline
+
+
+def test_the_indexes_a_rebuild_needs_while_it_scans_are_the_ones_projectors_look_rows_up_by() -> None:
+    """Every non-key column a projector asks rows by (``Want``) keeps its index during a rebuild's scan."""
+    from pathlib import Path
+
+    from django.apps import apps
+
+    from corrections.projections import rebuild
+
+    source = "\n".join(p.read_text() for p in Path(projections.__file__).parent.glob("*.py"))
+    wanted = set(re.findall(r'Want\((\w+), "(\w+)"', source))
+    lookups = set()
+    for model_name, column in wanted:
+        if model_name in {"cls", "model", "HEAD_MODEL"} or column == "id":
+            continue
+        model = next(m for m in apps.get_app_config("corrections").get_models() if m.__name__ == model_name)
+        lookups.add((model._meta.db_table, model._meta.get_field(column).column))
+    assert lookups == rebuild.LOOKUP_COLUMNS

@@ -83,6 +83,24 @@ def _in_place(log: Log, batch_size: int, progress: Progress | None) -> int:
     return count
 
 
+#: Read-model columns the projectors look rows up by, besides the primary key (``Want(model, column, …)``):
+#: their indexes are built with the fresh tables; the others once the scan is done.
+#: (``tests/test_rebuild_projections.py`` checks this list against the projectors' Wants.)
+LOOKUP_COLUMNS = {("corrections_comment", "thread_id"), ("corrections_unannouncededit", "article_id")}
+
+
+def _needed_during_scan(table: str, definition: str) -> bool:
+    """A unique index (a constraint in all but name) or one on a column the projectors look rows up by."""
+    columns = definition[definition.index("(") + 1 : definition.index(")")]
+    first = columns.split(",")[0].strip().strip('"')
+    return definition.startswith("CREATE UNIQUE") or (table, first) in LOOKUP_COLUMNS
+
+
+def _fresh_index(table: str, name: str, definition: str) -> str:
+    definition = definition.replace(f" INDEX {name} ON ", f" INDEX {_tmp_name(name)} ON ", 1)
+    return definition.replace(f" ON public.{table} ", f" ON public.{table}{SUFFIX} ", 1)
+
+
 def _tmp_name(name: str) -> str:
     """A fresh table's index or constraint, named after the one it will replace (stable across resumes)."""
     return "rb_" + hashlib.sha1(name.encode()).hexdigest()[:24]
@@ -110,6 +128,7 @@ class _Fresh:
                 self._execute(f"UPDATE {PROGRESS} SET position = %s", [position])
             if self.progress:
                 self.progress(len(events))
+        self._index_after_scan()
         self._add_foreign_keys()
         for _ in range(5):  # catch up without holding anyone back, until little is left
             caught = self._catch_up()
@@ -140,8 +159,8 @@ class _Fresh:
                 for name, definition in self._constraints(table, "pu"):
                     self._execute(f"ALTER TABLE {fresh} ADD CONSTRAINT {_tmp_name(name)} {definition}")
                 for name, definition in self._plain_indexes(table):
-                    definition = definition.replace(f" INDEX {name} ON ", f" INDEX {_tmp_name(name)} ON ", 1)
-                    self._execute(definition.replace(f" ON public.{table} ", f" ON public.{fresh} ", 1))
+                    if _needed_during_scan(table, definition):
+                        self._execute(_fresh_index(table, name, definition))
             self._execute(f"CREATE TABLE {PROGRESS} (position bigint NOT NULL)")
             self._execute(f"INSERT INTO {PROGRESS} VALUES (0)")
         return 0
@@ -164,6 +183,13 @@ class _Fresh:
             "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY c.relname",
             [table],
         )
+
+    def _index_after_scan(self) -> None:
+        """The fresh tables' other indexes, built once over all their rows (faster than row by row during COPY)."""
+        for table in self.live:
+            for name, definition in self._plain_indexes(table):
+                if not _needed_during_scan(table, definition):
+                    self._execute(_fresh_index(table, name, definition).replace(" INDEX ", " INDEX IF NOT EXISTS ", 1))
 
     def _add_foreign_keys(self) -> None:
         """The live tables' foreign keys, under their own names, pointing at the fresh tables (checked in bulk)."""
