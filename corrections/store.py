@@ -93,7 +93,7 @@ def locked(model: type[M], column: str, value: Any, *, recent: bool = False) -> 
     it had to wait for them; SQLite's IMMEDIATE transactions hold the whole file.)
 
     With ``recent``, the row and head as this process last committed them, if it
-    did, without a query or a lock (see ``_RECENT``): the append's head check then
+    did, without a query or a lock (``heads``): the append's head check then
     refuses them with ``StreamMoved`` if another process has appended since.
     """
     key = (model._meta.label, column, str(value))
@@ -111,7 +111,7 @@ def locked(model: type[M], column: str, value: Any, *, recent: bool = False) -> 
         connection.ensure_connection()
         # In a pipeline the transaction's BEGIN travels with this query instead of taking a round trip of its own.
         with connection.cursor() as cursor:
-            with connection.wrap_database_errors, connection.connection.pipeline():
+            with connection.wrap_database_errors, _pipeline():
                 cursor.execute(sql, params)
             found = cursor.fetchone()
         names = [f.attname for f in model._meta.concrete_fields]
@@ -171,6 +171,16 @@ def atomic() -> Iterator[None]:
             raise
         heads.forget(refused[0])
         raise _moved(*refused) from error
+
+
+def _in_pipeline() -> bool:
+    return connection.connection.pgconn.pipeline_status != psycopg.pq.PipelineStatus.OFF
+
+
+def _pipeline() -> contextlib.AbstractContextManager[Any]:
+    """A psycopg pipeline, or the one ``atomic`` holds open: entering or leaving one, even nested, waits for
+    every answer, so inside ``atomic`` none is opened and only a read's fetch waits."""
+    return contextlib.nullcontext() if _in_pipeline() else connection.connection.pipeline()
 
 
 def _refused_head(error: BaseException) -> tuple[uuid.UUID, int] | None:
@@ -345,15 +355,13 @@ def _append_pipelined(
     params: list[Any] = [expected + len(rows), rows[-1][-1], stream, expected, now]
     for version, type_, schema, data, row_meta, digest in rows:
         params += [version, type_, schema, data, row_meta, digest]
-    conn = connection.connection
-    in_flight = conn.pgconn.pipeline_status != psycopg.pq.PipelineStatus.OFF
+    in_flight = _in_pipeline()
     stream_id, source = ("(SELECT id FROM head)", "") if in_flight else ("head.id", "head, ")
     if in_flight:
         # The refusal may come back with any later statement's answer: ``atomic`` must know what it refused.
         _IN_FLIGHT.head = (stream, expected)
     cursor = connection.cursor()
-    # (Entering or leaving a pipeline, even a nested one, waits for every answer: inside ``atomic``, none is opened.)
-    with connection.wrap_database_errors, contextlib.nullcontext() if in_flight else conn.pipeline():
+    with connection.wrap_database_errors, _pipeline():
         # The head-model row first, then the head: the order ``locked`` and a rebuild's swap take them in
         # (tables and rows), so appends from a ``recent`` head queue behind them instead of deadlocking.
         with connection.cursor() as lock:

@@ -62,6 +62,21 @@ def test_a_comment_after_this_process_wrote_the_article_reads_nothing_before_its
     assert integrity.verify()[1] is None
 
 
+def test_a_comment_on_an_article_this_process_has_not_written_reads_it_under_lock_first(
+    live_db: Any, article: str
+) -> None:
+    """Without a remembered head, the article and its head are read under lock before the writes."""
+    require_postgres()
+    post(article, "First.")
+    heads.forget()
+    with CaptureQueriesContext(connection) as queries:
+        post(article, "Second.")
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert statements[0] == "BEGIN" and " JOIN corrections_stream h " in statements[1], statements[:2]
+    assert statements[1].endswith("FOR UPDATE") and statements[-1] == "COMMIT"
+    assert Article.objects.get(slug=article).comment_count == 2
+
+
 def test_a_head_moved_by_another_process_is_refused_whole_and_the_comment_posted_again(
     live_db: Any, article: str
 ) -> None:
