@@ -23,19 +23,16 @@ lifted for the run (``HISTORY_RATE``), so no request is refused with a 429.
 
 from __future__ import annotations
 
-import logging
 import os
 import random
 import re
 import statistics
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from setup_django import on_fresh_database
+
 # Its own database on BENCH_DATABASE_URL's server, so it never drops the one bench/run.py fills.
 URL = os.environ.get("BENCH_HISTORY_DATABASE_URL") or (
     os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/nd_bench").rsplit("/", 1)[0]
@@ -48,31 +45,11 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 ROUND_SECONDS = 0.6
 #: A revise slower than this is a finding of its own.
 SLOW_APPEND = 2.0
-os.environ["DATABASE_URL"] = URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 # The bench asks for the same history thousands of times a minute from one address: lift the throttle
 # (the throttle still runs, so its cost is in the figures).
 os.environ["HISTORY_RATE"] = "1000000/s"
 
-
-def fresh_database() -> None:
-    name = URL.rsplit("/", 1)[1]
-    admin = URL.rsplit("/", 1)[0] + "/postgres"
-    import psycopg
-
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-fresh_database()
-
-import django  # noqa: E402
-
-django.setup()
-# One INFO line per request would bury the table: only warnings and errors from the request log.
-logging.getLogger("newsdesk.request").setLevel(logging.WARNING)
+on_fresh_database(URL)
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -336,11 +313,11 @@ def main() -> None:
     print(f"\n| {'append (ms per event, median (max))':<40} | {'bench-prose':>20} | {'bench-repetitive':>20} |")
     print(f"|{'-' * 42}|{'-' * 22}|{'-' * 22}|")
     kinds = ("publish", "small edits", "paragraph rewritten", "paragraph moved", "correction")
-    for kind in kinds:
+    for kind in (k for k in kinds if appends["bench-prose"].get(k)):  # few BENCH_REVISIONS: not every kind ran
         cells = [ms(appends[slug][kind]) for slug, *_ in articles]
         print(f"| {kind + ' (' + str(len(appends['bench-prose'][kind])) + ')':<40} | {cells[0]:>20} | {cells[1]:>20} |")
     slow = [
-        (slug, kind, t) for slug, times in appends.items() for kind in kinds for t in times[kind] if t > SLOW_APPEND
+        (slug, kind, t) for slug, times in appends.items() for kind in kinds for t in times.get(kind, []) if t > SLOW_APPEND
     ]
     print(
         f"\nAppends over {SLOW_APPEND:.0f} s: {len(slow) or 'none'}"

@@ -11,7 +11,6 @@ seconds apart are what to compare.
 
 from __future__ import annotations
 
-import logging
 import os
 import statistics
 import subprocess
@@ -19,37 +18,16 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from setup_django import ROOT, on_fresh_database
+
 URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/nd_bench")
 EVENTS = int(os.environ.get("BENCH_EVENTS", "50000"))
 HOT = int(os.environ.get("BENCH_HOT_COMMENTS", "10000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 REBUILD_ROUNDS = int(os.environ.get("BENCH_REBUILD_ROUNDS", str(max(2, ROUNDS // 2))))
-os.environ["DATABASE_URL"] = URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-
-
-def fresh_database() -> None:
-    name = URL.rsplit("/", 1)[1]
-    admin = URL.rsplit("/", 1)[0] + "/postgres"
-    import psycopg
-
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-fresh_database()
-
-import django  # noqa: E402
-
-django.setup()
-logging.getLogger("newsdesk.request").setLevel(logging.WARNING)  # one line per request would bury the table
+on_fresh_database(URL)
 
 import psycopg  # noqa: E402
 from django.core.management import call_command  # noqa: E402

@@ -16,12 +16,12 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from ..domain.errors import DomainError
 from ..models import UnannouncedEdit
 from ..roles import is_editor
 from ..selectors import sources as source_selectors
 from ..services import unannounced as unannounced_services
 from ..services.meta import request_meta
+from .actions import each
 from .base import ReadOnlyAdmin, ask_reason
 
 
@@ -162,13 +162,7 @@ class UnannouncedEditAdmin(ReadOnlyAdmin):
     def _answer(
         self, request: HttpRequest, queryset: QuerySet[UnannouncedEdit], what: str, service: Any, **fields: str
     ) -> None:
-        done, refused = 0, []
-        for edit in queryset:
-            try:
-                service(edit_id=edit.id, meta=request_meta(request), **fields)
-                done += 1
-            except DomainError as error:
-                refused.append(error.message)
+        done, refused = each(queryset, lambda edit: service(edit_id=edit.id, meta=request_meta(request), **fields))
         text = ngettext("%(count)d edit %(what)s.", "%(count)d edits %(what)s.", done) % {"count": done, "what": what}
         if refused:
             reasons = "; ".join(sorted(set(refused)))

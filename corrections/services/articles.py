@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import IntegrityError, models, transaction
 
@@ -18,6 +19,7 @@ from ..domain.suggestions import OPEN_STATUSES
 from ..models import Article, Suggestion
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 def lock_article(slug: str, *, recent: bool = False) -> tuple[Article, store.Head]:
@@ -38,13 +40,18 @@ def lock_article_by_id(article_id: uuid.UUID | str) -> tuple[Article, store.Head
     return _in_step(*found)
 
 
-def optimistically(command: Callable[..., T], /, **arguments: Any) -> T:
-    """Run a command from the article as this process last wrote it (``recent=True``: no locked read first);
+def optimistically(command: Callable[P, T]) -> Callable[P, T]:
+    """A command run first from the article as this process last wrote it (``recent=True``: no locked read);
     if another process has appended since, the head check refuses it whole and it runs again under the lock."""
-    try:
-        return command(recent=True, **arguments)
-    except StreamMoved:
-        return command(recent=False, **arguments)
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return command(*args, **{**kwargs, "recent": True})  # type: ignore[arg-type]
+        except StreamMoved:
+            return command(*args, **{**kwargs, "recent": False})  # type: ignore[arg-type]
+
+    return run
 
 
 def _in_step(article: Article, head: store.Head) -> tuple[Article, store.Head]:

@@ -88,8 +88,7 @@ def comment_post(
     member = user if isinstance(user, AbstractBaseUser) and user.is_authenticated else None
     if member is not None and not (author_name or "").strip():
         author_name = getattr(member, "get_full_name", str)() or member.get_username()
-    return optimistically(
-        _post,
+    return _post(
         slug=slug,
         body=body,
         author_name=author_name,
@@ -101,6 +100,7 @@ def comment_post(
     )
 
 
+@optimistically
 @store.atomic()
 def _post(
     *,
@@ -112,7 +112,7 @@ def _post(
     user: AbstractBaseUser | AnonymousUser | None,
     member: AbstractBaseUser | None,
     meta: dict[str, Any],
-    recent: bool,
+    recent: bool = False,
 ) -> Recorded:
     article, head = lock_article(slug, recent=recent)
     parent = None

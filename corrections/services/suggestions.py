@@ -98,6 +98,8 @@ def _submit_unanchored(
     return Submitted(suggestion_id, ticket.token, domain.NEW, False, recorded)
 
 
+@optimistically
+@store.atomic()
 def suggestion_submit(
     *,
     slug: str,
@@ -113,6 +115,7 @@ def suggestion_submit(
     name: str = "",
     email: str = "",
     meta: dict[str, Any],
+    recent: bool = False,
 ) -> Submitted:
     """Record a reader's report, or second the open report it duplicates; either way the reader gets a ticket.
 
@@ -123,44 +126,9 @@ def suggestion_submit(
     ``end`` is accepted as part of the position selector but only ``start`` is
     used, as a hint: the quote and its context decide. With no ``exact`` the
     report is about the whole article: it is recorded without an anchor.
+    ``recent`` is set by ``optimistically``: first from the article as this
+    process last wrote it, then, if another process has appended since, under the lock.
     """
-    return optimistically(
-        _submit,
-        slug=slug,
-        exact=exact,
-        prefix=prefix,
-        suffix=suffix,
-        start=start,
-        end=end,
-        version=version,
-        suggestion=suggestion,
-        comment=comment,
-        category=category,
-        name=name,
-        email=email,
-        meta=meta,
-    )
-
-
-@store.atomic()
-def _submit(
-    *,
-    slug: str,
-    exact: str,
-    prefix: str = "",
-    suffix: str = "",
-    start: int | None = None,
-    end: int | None = None,
-    version: int | None = None,
-    suggestion: str = "",
-    comment: str = "",
-    category: str = "typo",
-    name: str = "",
-    email: str = "",
-    meta: dict[str, Any],
-    recent: bool,
-) -> Submitted:
-    """``suggestion_submit``, from the article as this process last wrote it if ``recent``."""
     domain.check_submission(exact=exact, suggestion=suggestion, comment=comment, category=category)
     if start is not None and end is not None and end < start:
         raise InvalidCommand("The selection ends before it starts.", field="end")
