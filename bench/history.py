@@ -317,7 +317,11 @@ def main() -> None:
         cells = [ms(appends[slug][kind]) for slug, *_ in articles]
         print(f"| {kind + ' (' + str(len(appends['bench-prose'][kind])) + ')':<40} | {cells[0]:>20} | {cells[1]:>20} |")
     slow = [
-        (slug, kind, t) for slug, times in appends.items() for kind in kinds for t in times.get(kind, []) if t > SLOW_APPEND
+        (slug, kind, t)
+        for slug, times in appends.items()
+        for kind in kinds
+        for t in times.get(kind, [])
+        if t > SLOW_APPEND
     ]
     print(
         f"\nAppends over {SLOW_APPEND:.0f} s: {len(slow) or 'none'}"
