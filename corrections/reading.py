@@ -8,8 +8,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import psycopg
 from django.db import connection
+from psycopg.types.json import set_json_loads
 
 from . import vault
 from .domain.events import Recorded, decode
@@ -29,7 +31,15 @@ def _uuid_text(value: Any) -> str:
 
 
 def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
+    return _loads(value) if isinstance(value, str) else value
+
+
+def _loads(data: str | bytes | memoryview) -> Any:
+    """JSON from the log: orjson (a rebuild parses every event), ``json`` for what orjson refuses (huge integers)."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(bytes(data) if isinstance(data, memoryview) else data)
 
 
 def _moment(value: Any) -> datetime:
@@ -96,15 +106,25 @@ def read_stream(stream_id: uuid.UUID | str, upto: int | None = None) -> list[Rec
         return to_recorded_many(cursor.fetchall())
 
 
-def read_after(position: int, limit: int) -> list[Recorded]:
-    """Up to ``limit`` events after a global position, in position order (the rebuild's scan)."""
-    sql = f"SELECT {COLUMNS} FROM {EVENTS} WHERE position > %s ORDER BY position LIMIT %s"
+def read_after(position: int, limit: int, part: tuple[int, int] | None = None) -> list[Recorded]:
+    """Up to ``limit`` events after a global position, in position order (the rebuild's scan).
+
+    ``part`` (k, n) keeps the streams of the k-th of n shares (PostgreSQL only): a parallel
+    rebuild's workers each fold whole streams, so they never touch the same rows.
+    """
     if connection.vendor == "postgresql":
+        share = " AND get_byte(uuid_send(stream_id), 15) %% %s = %s" if part else ""
+        sql = f"SELECT {COLUMNS} FROM {EVENTS} WHERE position > %s{share} ORDER BY position LIMIT %s"
+        params = [position, *(reversed(part) if part else ()), limit]
         connection.ensure_connection()
         # Binary results: psycopg decodes timestamps in C, where Django's text cursor parses them in Python.
         with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, [position, limit], binary=True)
+            set_json_loads(_loads, cursor)
+            cursor.execute(sql, params, binary=True)
             return to_recorded_many(cursor.fetchall())
+    if part:
+        raise ValueError("Reading a share of the log's streams needs PostgreSQL.")
+    sql = f"SELECT {COLUMNS} FROM {EVENTS} WHERE position > %s ORDER BY position LIMIT %s"
     with connection.cursor() as cursor:
         cursor.execute(sql, [position, limit])
         return to_recorded_many(cursor.fetchall())

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import connection
 
+from .dbapi import server_bound
 from .domain.privacy import AUTHORED_BY_ACTOR, ERASED, PERSONAL_ACTOR_FIELDS, PERSONAL_FIELDS
 from .models import Event as EventRow
 from .models import PersonalDatum
@@ -116,7 +117,7 @@ def _open_values(digests: set[str]) -> dict[str, Any]:
     """The values still held for these digests (an erased one has none), in one query."""
     if connection.vendor == "postgresql":
         # One array parameter (a short query, parsed once), and most values, strings, read as text: no JSON.
-        with connection.cursor() as cursor:
+        with server_bound() as cursor:
             cursor.execute(
                 f"SELECT digest, jsonb_typeof(value) = 'string', value #>> '{{}}' "
                 f"FROM {PersonalDatum._meta.db_table} WHERE digest = ANY(%s) AND erased_at IS NULL",

@@ -99,3 +99,53 @@ def test_an_interrupted_rebuild_resumes_where_it_stopped(article: str) -> None:
     rebuild(store, batch_size=10, progress=folded.append)
     assert sum(folded) == 31 - 10  # only what the first run had not done
     assert snapshot() == inline
+
+
+@pytest.mark.postgres
+def test_a_rebuild_in_parallel_shares_resumes_where_each_share_stopped(live_db: Any) -> None:
+    """Two worker processes fold a share of the articles each; stopped early, the rebuild resumes both shares."""
+    require_postgres()
+    for n in range(6):
+        slug = f"shared-{n}"
+        services.article_publish(slug=slug, title="Story", body=ARTICLE_BODY, meta={"actor": {"kind": "editor"}})
+        for m in range(12):
+            comment_services.comment_post(slug=slug, body=f"Comment {m}.", author_name="Ann", meta=META)
+    inline = snapshot()
+    total = len(store.read_after(0, 10_000))
+    batches: list[int] = []
+
+    def stop_after_one(count: int) -> None:
+        batches.append(count)
+        raise Interrupted
+
+    with pytest.raises(Interrupted):
+        rebuild(store, batch_size=10, progress=stop_after_one, workers=2)
+    folded: list[int] = []
+    assert rebuild(store, batch_size=10, progress=folded.append, workers=2) <= total - batches[0]
+    assert sum(folded) < total, "the second run resumed: it did not fold the whole log again"
+    assert snapshot() == inline
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('corrections_rebuild_shares')")
+        assert cursor.fetchone() == (None,), "a finished rebuild leaves no progress behind"
+
+
+class BrokenLog:
+    """A log whose scan fails in the worker processes (their catch-up would read the real one)."""
+
+    read_streams_after = staticmethod(store.read_streams_after)
+
+    @staticmethod
+    def read_after(position: int, limit: int, part: tuple[int, int] | None = None) -> list:
+        raise ValueError("the disk is on fire")
+
+
+@pytest.mark.postgres
+def test_a_failing_rebuild_worker_stops_the_rebuild_with_its_error(live_db: Any, article: str) -> None:
+    require_postgres()
+    comment_services.comment_post(slug=article, body="A comment.", author_name="Ann", meta=META)
+    inline = snapshot()
+    with pytest.raises(RuntimeError, match="ValueError: the disk is on fire"):
+        rebuild(BrokenLog, workers=2)
+    assert snapshot() == inline, "the live read models are untouched"
+    rebuild(store, workers=2)  # resumes the fresh tables and swaps them in
+    assert snapshot() == inline

@@ -70,14 +70,14 @@ def _common_ends(a: list[str], b: list[str]) -> tuple[int, int]:
     return start, end
 
 
-def _trimmed_cost(a: list[str], b: list[str]) -> int:
-    start, end = _common_ends(a, b)
+def _trimmed_cost(a: list[str], b: list[str], ends: tuple[int, int]) -> int:
+    start, end = ends
     return (len(a) - start - end) * (len(b) - start - end)
 
 
-def _word_diff(out: _Ops, a: list[str], b: list[str]) -> None:
-    """Word diff of the middle, after cutting the common start and end (linear)."""
-    start, end = _common_ends(a, b)
+def _word_diff(out: _Ops, a: list[str], b: list[str], ends: tuple[int, int]) -> None:
+    """Word diff of the middle, after cutting the common start and end (``_common_ends``: linear)."""
+    start, end = ends
     out.push("equal", "".join(a[:start]))
     out.words(a[start : len(a) - end], b[start : len(b) - end])
     out.push("equal", "".join(a[len(a) - end :]))
@@ -87,8 +87,9 @@ def diff_text(before: str, after: str, *, budget: int = WORD_BUDGET) -> TextDiff
     """The edit from ``before`` to ``after`` as runs of equal, deleted and inserted text, at a bounded cost."""
     a, b = _TOKEN.findall(before), _TOKEN.findall(after)
     out = _Ops()
-    if _trimmed_cost(a, b) <= budget:
-        _word_diff(out, a, b)
+    ends = _common_ends(a, b)
+    if _trimmed_cost(a, b, ends) <= budget:
+        _word_diff(out, a, b, ends)
         return TextDiff(out.ops, False)
     return TextDiff(out.ops, _by_paragraphs(out, before, after, budget))
 
@@ -117,9 +118,10 @@ def _by_paragraphs(out: _Ops, before: str, after: str, budget: int) -> bool:
         pairs = min(i2 - i1, j2 - j1) if tag == "replace" else 0
         for old, new in zip(paras_a[i1 : i1 + pairs], paras_b[j1 : j1 + pairs], strict=True):
             words_a, words_b = _TOKEN.findall(old), _TOKEN.findall(new)
-            cost = _trimmed_cost(words_a, words_b)
+            ends = _common_ends(words_a, words_b)
+            cost = _trimmed_cost(words_a, words_b, ends)
             if cost <= budget:
-                _word_diff(out, words_a, words_b)
+                _word_diff(out, words_a, words_b, ends)
                 budget -= cost
             else:
                 coarse = True

@@ -18,11 +18,16 @@ refilled in one transaction by the same engine.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+import multiprocessing
+import os
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from types import ModuleType
 from typing import Any, Protocol
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from ..domain.events import Recorded
 from ..models import Event, Stream
@@ -31,7 +36,7 @@ from .batch import Batch, Tables
 
 SUFFIX = "__rebuild"
 EVENTS = Event._meta.db_table
-PROGRESS = "corrections_rebuild_progress"
+PROGRESS = "corrections_rebuild_shares"
 CACHE_LIMIT = 20_000
 
 
@@ -39,7 +44,7 @@ class Log(Protocol):
     """Where the events come from (the ``store`` module): a scan by position and a catch-up by stream."""
 
     @property
-    def read_after(self) -> Callable[[int, int], list[Recorded]]: ...
+    def read_after(self) -> Callable[[int, int, tuple[int, int] | None], list[Recorded]]: ...
 
     @property
     def read_streams_after(self) -> Callable[[dict[str, int]], list[Recorded]]: ...
@@ -48,10 +53,15 @@ class Log(Protocol):
 Progress = Callable[[int], None]
 
 
-def rebuild(log: Log | ModuleType, *, batch_size: int = 5000, progress: Progress | None = None) -> int:
-    """Replay the whole log into the read models; return how many events were folded."""
+def rebuild(
+    log: Log | ModuleType, *, batch_size: int = 5000, progress: Progress | None = None, workers: int | None = None
+) -> int:
+    """Replay the whole log into the read models; return how many events were folded.
+
+    On PostgreSQL, ``workers`` processes (default: one per CPU, at most four) each fold a share of the streams.
+    """
     if connection.vendor == "postgresql":
-        return _Fresh(log, batch_size, progress).run()
+        return _Fresh(log, batch_size, progress, workers or min(4, os.cpu_count() or 1)).run()
     return _in_place(log, batch_size, progress)
 
 
@@ -109,25 +119,21 @@ def _tmp_name(name: str) -> str:
 class _Fresh:
     """The PostgreSQL rebuild into fresh tables, swapped in at the end."""
 
-    def __init__(self, log: Log, batch_size: int, progress: Progress | None) -> None:
-        self.log, self.batch_size, self.progress = log, batch_size, progress
+    def __init__(self, log: Log, batch_size: int, progress: Progress | None, workers: int) -> None:
+        self.log, self.batch_size, self.progress, self.workers = log, batch_size, progress, workers
         self.live = [m._meta.db_table for m in READ_MODELS]
         self.tables = Tables({m: m._meta.db_table + SUFFIX for m in READ_MODELS}, bulk=True)
         self.cache: dict = {}
 
     def run(self) -> int:
-        position = self._resume_or_start()
+        shares = self._resume_or_start()
         # The scan stops at the log's end as it stands now: events appended meanwhile are caught up by
         # stream afterwards. (Chasing the end instead never finishes while appends outpace the scan.)
         end = self._execute(f"SELECT COALESCE(MAX(position), 0) FROM {EVENTS}")[0][0]
-        count = 0
-        while position < end and (events := self.log.read_after(position, self.batch_size)):
-            with transaction.atomic():
-                count += _fold(events, self.tables, self.cache, skip_gaps=True)
-                position = events[-1].position or position
-                self._execute(f"UPDATE {PROGRESS} SET position = %s", [position])
-            if self.progress:
-                self.progress(len(events))
+        if len(shares) > 1 and not connection.in_atomic_block:
+            count = self._in_parallel(shares, end)
+        else:
+            count = sum(self._fold_share(part, len(shares), position, end) for part, position in shares.items())
         self._index_after_scan()
         self._add_foreign_keys()
         for _ in range(5):  # catch up without holding anyone back, until little is left
@@ -140,15 +146,128 @@ class _Fresh:
             self._execute(f"ANALYZE {table}")
         return count
 
+    def _fold_share(self, part: int, parts: int, position: int, end: int, report: Progress | None = None) -> int:
+        """Fold one share of the streams up to ``end``, committing each batch with the position it reached."""
+        count = 0
+        with closing(self._scan(position, end, (part, parts) if parts > 1 else None)) as batches:
+            for events in batches:
+                with transaction.atomic():
+                    count += _fold(events, self.tables, self.cache, skip_gaps=True)
+                    position = events[-1].position or position
+                    self._execute(f"UPDATE {PROGRESS} SET position = %s WHERE part = %s", [position, part])
+                if report or self.progress:
+                    (report or self.progress)(len(events))  # type: ignore[misc]
+        return count
+
+    def _in_parallel(self, shares: dict[int, int], end: int) -> int:
+        """One forked process per share of the streams; their progress and errors come back on a queue."""
+        context = multiprocessing.get_context("fork")
+        connections.close_all()  # a child must open its own connection, never share the parent's socket
+        done = context.Queue()
+        workers = [
+            context.Process(target=self._share_worker, args=(part, len(shares), position, end, done), daemon=True)
+            for part, position in shares.items()
+        ]
+        for worker in workers:
+            worker.start()
+        count, running = 0, len(workers)
+        try:
+            while running:
+                try:
+                    kind, part, value = done.get(timeout=1)
+                except queue.Empty:
+                    if any(worker.exitcode not in (None, 0) for worker in workers):
+                        raise RuntimeError("A rebuild worker died; run the rebuild again to resume.") from None
+                    continue
+                if kind == "error":
+                    raise RuntimeError(f"Rebuild worker {part} failed: {value}")
+                if kind == "done":
+                    count += value
+                    running -= 1
+                elif self.progress:
+                    self.progress(value)
+        finally:
+            for worker in workers:
+                if worker.is_alive():
+                    worker.terminate()  # its batch in flight rolls back; the committed ones are kept
+                worker.join()
+        return count
+
+    def _share_worker(self, part: int, parts: int, position: int, end: int, done: Any) -> None:
+        """A forked child's whole life: fold its share, report each batch, close what it opened."""
+        _leave_parents_connections()
+        try:
+            done.put(
+                ("done", part, self._fold_share(part, parts, position, end, lambda n: done.put(("batch", part, n))))
+            )
+        except BaseException as error:
+            done.put(("error", part, f"{type(error).__name__}: {error}"))
+        finally:
+            connection.close()
+            if connection.vendor == "postgresql":
+                connection.close_pool()
+
+    def _scan(self, position: int, end: int, part: tuple[int, int] | None) -> Iterator[list[Recorded]]:
+        """The log's batches after ``position`` up to ``end``, each read while the one before is folded.
+
+        Reading (the scan, the vault, decoding) is nearly half of a rebuild, and most of it is the
+        database's work: a second connection reads the next batch meanwhile, one batch ahead at most.
+        """
+        if connection.in_atomic_block:
+            # A caller's transaction (a test's) may hold rows that another connection cannot see.
+            while position < end and (events := self.log.read_after(position, self.batch_size, part)):
+                yield events
+                position = events[-1].position or position
+            return
+        ahead: queue.Queue[list[Recorded] | BaseException | None] = queue.Queue(maxsize=1)
+        stop = threading.Event()
+
+        def hand_over(item: list[Recorded] | BaseException | None) -> None:
+            while not stop.is_set():
+                try:
+                    ahead.put(item, timeout=0.1)
+                    return
+                except queue.Full:
+                    continue
+
+        def read(position: int) -> None:
+            try:
+                while position < end and not stop.is_set():
+                    events = self.log.read_after(position, self.batch_size, part)
+                    if not events:
+                        break
+                    hand_over(events)
+                    position = events[-1].position or position
+                hand_over(None)
+            except BaseException as error:  # handed to the folding thread, which raises it
+                hand_over(error)
+            finally:
+                connection.close()  # this thread's own connection
+
+        reader = threading.Thread(target=read, args=(position,), name="rebuild-reader", daemon=True)
+        reader.start()
+        try:
+            while (item := ahead.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            reader.join()
+
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
 
-    def _resume_or_start(self) -> int:
+    def _resume_or_start(self) -> dict[int, int]:
+        """Each share's position: where an interrupted rebuild stopped, or 0 in fresh tables."""
         if self._execute("SELECT to_regclass(%s)", [PROGRESS])[0][0] is not None:
-            return self._execute(f"SELECT position FROM {PROGRESS}")[0][0]
+            return dict(self._execute(f"SELECT part, position FROM {PROGRESS} ORDER BY part"))
+        # Inside a caller's transaction (a test's) other connections could not see its rows: one share.
+        parts = 1 if connection.in_atomic_block else self.workers
         with transaction.atomic():
+            self._execute("DROP TABLE IF EXISTS corrections_rebuild_progress")  # an older release's, single share
             for table in self.live:
                 fresh = table + SUFFIX
                 self._execute(f"DROP TABLE IF EXISTS {fresh} CASCADE")
@@ -161,9 +280,9 @@ class _Fresh:
                 for name, definition in self._plain_indexes(table):
                     if _needed_during_scan(table, definition):
                         self._execute(_fresh_index(table, name, definition))
-            self._execute(f"CREATE TABLE {PROGRESS} (position bigint NOT NULL)")
-            self._execute(f"INSERT INTO {PROGRESS} VALUES (0)")
-        return 0
+            self._execute(f"CREATE TABLE {PROGRESS} (part integer PRIMARY KEY, position bigint NOT NULL)")
+            self._execute(f"INSERT INTO {PROGRESS} SELECT generate_series(0, %s - 1), 0", [parts])
+        return dict.fromkeys(range(parts), 0)
 
     def _constraints(self, table: str, kinds: str) -> list[tuple[str, str]]:
         return [
@@ -254,3 +373,17 @@ class _Fresh:
                 self._execute(f"ALTER SEQUENCE {fresh} RENAME TO {sequence.split('.')[-1]}")
         self._execute(f"DROP TABLE {PROGRESS}")
         return count
+
+
+#: A forked child keeps the parent's connection pools referenced and never touches them: their sockets
+#: are the parent's sessions, and closing (or garbage-collecting) them would end those sessions.
+_PARENTS_POOLS: list[dict] = []
+
+
+def _leave_parents_connections() -> None:
+    for alias in connections:
+        pools = getattr(type(connections[alias]), "_connection_pools", None)
+        if pools:
+            _PARENTS_POOLS.append(dict(pools))
+            pools.clear()
+        connections[alias].connection = None
