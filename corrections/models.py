@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .domain.review import SuggestionState
 from .domain.state import ArticleState
+from .domain.suggestions import OPEN_STATUSES
 
 # The ingest models live in ``ingest_models``, re-exported here.
 from .ingest_models import Source as Source
@@ -186,6 +187,9 @@ class Suggestion(models.Model):
     )
     against_version = models.PositiveIntegerField(help_text="The article version the reader saw.")
     suggestion = models.TextField(blank=True, help_text="The replacement the reader proposed.")
+    fix_digest = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="Digest of the normalised fix: finds open duplicates."
+    )
     comment = models.TextField(blank=True)
     outdated = models.BooleanField(
         default=False, help_text="The selected passage is no longer in the article (anchor state deleted)."
@@ -204,6 +208,12 @@ class Suggestion(models.Model):
             models.Index(fields=["status", "received_at"]),
             # The queue's default order (admin list and review API): a page reads an index range, not the table.
             models.Index(F("priority").desc(), "received_at", name="suggestion_queue_order"),
+            # A report's open duplicate (same passage, same fix): one index entry, however many fixes were sent.
+            models.Index(
+                fields=["article", "fix_digest"],
+                condition=models.Q(status__in=OPEN_STATUSES, outdated=False),
+                name="suggestion_open_duplicates",
+            ),
         ]
         verbose_name = _("suggestion")
         verbose_name_plural = _("suggestions")

@@ -7,6 +7,7 @@ table, referenced by the suggestion's id.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -133,6 +134,14 @@ def normalize_fix(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def fix_digest(text: str) -> str:
+    """Two open reports on the same span whose fixes have the same digest are one queue item.
+
+    The queue stores and indexes the digest, not the fix itself: fixes can be long.
+    """
+    return hashlib.sha256(normalize_fix(text).encode()).hexdigest()
+
+
 def check_submission(*, exact: str, suggestion: str, comment: str, category: str) -> None:
     """Refuse a report that cannot be acted on, with a message the reader understands."""
     if category not in CATEGORIES:
@@ -152,11 +161,6 @@ def priority(category: str, reporters: int) -> int:
     return CATEGORY_WEIGHT.get(category, CATEGORY_WEIGHT["other"]) + READER_WEIGHT * (
         min(max(reporters, 1), READERS_COUNTED) - 1
     )
-
-
-def duplicate_key(span: Span, suggestion: str) -> tuple[int, int, str]:
-    """Two open reports with the same key are one queue item: the same span, the same fix."""
-    return (span.start, span.end, normalize_fix(suggestion))
 
 
 def overlaps(a: Span | tuple[int, int], b: Span | tuple[int, int]) -> bool:

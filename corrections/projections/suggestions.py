@@ -56,6 +56,7 @@ def suggestion_received(batch: Batch, recorded: Recorded) -> None:
             "probably_resolved": False,
             "against_version": event.against_version,
             "suggestion": event.suggestion,
+            "fix_digest": domain.fix_digest(event.suggestion),
             "comment": event.comment,
             "outdated": gone,
             "duplicate_of_id": None,

@@ -47,17 +47,20 @@ def _text_seen(article: Article, version: int | None) -> str:
 
 
 def _open_duplicate(article: Article, span: anchoring.Span, suggestion: str) -> Suggestion | None:
-    """The oldest open item on the same span with the same fix, if any."""
-    key = domain.duplicate_key(span, suggestion)
-    candidates = Suggestion.objects.filter(
-        article=article, status__in=domain.OPEN_STATUSES, outdated=False, start=span.start, end=span.end
-    ).order_by("received_at", "id")
-    # Compared on (id, fix) pairs, then the one row read: a much-reported passage has many open items.
-    found = next(
-        (pk for pk, fix in candidates.values_list("id", "suggestion") if domain.duplicate_key(span, fix) == key),
-        None,
+    """The oldest open item on the same span with the same fix, if any: one indexed lookup, however many
+    other fixes readers sent for that passage."""
+    return (
+        Suggestion.objects.filter(
+            article=article,
+            status__in=domain.OPEN_STATUSES,
+            outdated=False,
+            fix_digest=domain.fix_digest(suggestion),
+            start=span.start,
+            end=span.end,
+        )
+        .order_by("received_at", "id")
+        .first()
     )
-    return None if found is None else Suggestion.objects.get(pk=found)
 
 
 def _ticket(suggestion_id: str, name: str, email: str, *, event_version: int) -> str:
