@@ -282,7 +282,7 @@ def encode(
 
 
 def _moved(stream: uuid.UUID, expected: int) -> StreamMoved:
-    heads.forget(stream)  # whatever this process remembered of it is stale
+    heads.forget(stream, moved=True)  # whatever this process remembered of it is stale
     current = Stream.objects.filter(id=stream).values_list("version", flat=True).first() or 0
     return StreamMoved(
         "The article changed while this request was being handled; reload it and try again.",

@@ -99,6 +99,31 @@ def test_a_head_moved_by_another_process_is_refused_whole_and_the_comment_posted
     assert integrity.verify()[1] is None
 
 
+def locked_read_first(slug: str, body: str) -> bool:
+    """Post a comment; did it read the article under the lock before its writes?"""
+    with CaptureQueriesContext(connection) as queries:
+        post(slug, body)
+    return " JOIN corrections_stream h " in queries.captured_queries[1]["sql"]
+
+
+def test_an_article_another_process_writes_to_is_read_under_the_lock_until_it_calms_down(
+    live_db: Any, article: str, monkeypatch: Any
+) -> None:
+    """On a hot article a remembered head is nearly always stale: after a refusal, no guessing for a while."""
+    require_postgres()
+    post(article, "First.")
+    assert not locked_read_first(article, "Guessed: this process wrote the article last.")
+    stale = dict(heads._RECENT)
+    post(article, "As if from another process.")
+    heads._RECENT.update(stale)
+    post(article, "Guessed, refused, then posted under the lock.")
+    assert locked_read_first(article, "Contended: read under the lock, though this process wrote last.")
+    clock = heads.time.monotonic() + heads.CONTENDED_SECONDS
+    monkeypatch.setattr(heads.time, "monotonic", lambda: clock)
+    assert not locked_read_first(article, "Calm again: guessed.")
+    assert Article.objects.get(slug=article).comment_count == 6
+
+
 def test_a_refused_guess_is_a_conflict_with_the_current_version_and_leaves_the_connection_clean(
     live_db: Any, article: str
 ) -> None:
