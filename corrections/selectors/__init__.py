@@ -6,7 +6,6 @@ from .articles import (
     article_diff,
     article_events,
     article_get,
-    article_history,
     article_list,
     diff_states,
     events_opened,
@@ -15,9 +14,11 @@ from .articles import (
     public_meta,
     public_page,
 )
+from .history import HistoryPage, article_history
 
 __all__ = [
     "PUBLIC_DATA",
+    "HistoryPage",
     "article_at_version",
     "article_diff",
     "article_events",

@@ -11,7 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from .. import store, vault
 from ..domain import diff as text_diff
 from ..domain.errors import NotFound
-from ..domain.events import TEXT_CHANGING, Recorded, RevisionNoteAdded, RevisionNoteWaived
+from ..domain.events import TEXT_CHANGING, Recorded
 from ..domain.state import ArticleState, fold_text
 from ..models import Article, Event, PublicNote, TextVersion
 
@@ -139,91 +139,6 @@ def article_diff(slug: str, from_version: int, to_version: int) -> VersionDiff:
     return diff_states(fold_text(events, upto=from_version), fold_text(events, upto=to_version))
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    version: int
-    number: int  # the text's own version, 1, 2, 3…: what readers see (comments and reports share the log)
-    type: str
-    kind: str
-    note: str
-    announced: bool
-    recorded_at: Any
-    diff: VersionDiff | None
-    #: A silent change the desk made by accepting a reader's report (a typo fixed without a public note).
-    reader_fix: bool = False
-    origin: str = "editor"
-    #: When the note of an unannounced edit was added after the fact (None: it came with the edit).
-    note_added_at: Any = None
-    #: The desk reviewed an unannounced edit and decided it needed no note.
-    waived: bool = False
-
-
-@dataclass(frozen=True)
-class _Answer:
-    event: Any
-    recorded_at: Any
-
-    @property
-    def note(self) -> str:
-        return str(getattr(self.event, "note", ""))
-
-
-def _answers_to_unannounced(article: Article) -> dict[int, _Answer]:
-    """The desk's answers (a late note, or none needed) to unannounced edits, by the edit's version."""
-    rows = Event.objects.filter(stream_id=article.id, type__in=["RevisionNoteAdded", "RevisionNoteWaived"])
-    answers = {}
-    for row in rows.order_by("version"):
-        recorded = store.to_recorded(row)
-        answers[recorded.event.revision] = _Answer(recorded.event, recorded.recorded_at)  # type: ignore[attr-defined]
-    return answers
-
-
 def history_etag(article: Article, *parts: object) -> str:
     """An ETag for what a history or diff shows: it changes only when the text does."""
     return '"' + ":".join(str(part) for part in (article.id, article.text_version, *parts)) + '"'
-
-
-KINDS = {"ArticlePublished": "published", "ArticleRevised": "revision", "ArticleRetracted": "retraction"}
-
-
-def _diff_of(row: TextVersion | None, previous: ArticleState, current: ArticleState) -> VersionDiff | None:
-    if row is not None:
-        return _stored_diff(row, row.from_version, row.version) if row.from_version is not None else None
-    # A log written before stored diffs (until rebuild_projections fills them): diff now, bounded.
-    return diff_states(previous, current) if previous.exists else None
-
-
-def article_history(slug: str) -> list[HistoryEntry]:
-    """Every text-changing version, newest first, with its stored diff: one query, no diffing per request."""
-    article = article_get(slug)
-    # Diffs come from the stored projection (computed once per revision, bounded); the fold only
-    # tells which edits were announced, which came from the site and which fixed a reader's report.
-    stored = {row.version: row for row in TextVersion.objects.filter(article=article)}
-    answers = _answers_to_unannounced(article)
-    entries: list[HistoryEntry] = []
-    previous = ArticleState()
-    for number, recorded in enumerate(_text_events(article), start=1):
-        current = fold_text([recorded], state=previous)
-        event = recorded.event
-        note = getattr(event, "note", "") or ""
-        kind = getattr(event, "kind", None) or KINDS[recorded.type]
-        answer = answers.get(recorded.version)
-        late_note = answer.note if answer is not None and isinstance(answer.event, RevisionNoteAdded) else ""
-        entries.append(
-            HistoryEntry(
-                version=recorded.version,
-                number=number,
-                type=recorded.type,
-                kind=kind,
-                note=note or late_note,
-                announced=bool(note or late_note) or recorded.type == "ArticlePublished",
-                recorded_at=recorded.recorded_at,
-                diff=_diff_of(stored.get(recorded.version), previous, current),
-                reader_fix=bool(getattr(event, "suggestion_id", None)),
-                origin=getattr(event, "origin", "editor"),
-                note_added_at=answer.recorded_at if answer is not None and late_note else None,
-                waived=answer is not None and isinstance(answer.event, RevisionNoteWaived),
-            )
-        )
-        previous = current
-    return list(reversed(entries))

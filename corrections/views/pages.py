@@ -25,7 +25,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def article_history(request: HttpRequest, slug: str) -> HttpResponse:
-    """Every version of the text with its stored diff; throttled like the diff API, and cacheable by ETag."""
+    """The versions of the text with their stored diffs, a page at a time; throttled like the diff API, and
+    cacheable by ETag."""
     throttle = HistoryThrottle()
     if not throttle.allow_request(request, None):
         wait = math.ceil(throttle.wait() or 1)
@@ -38,15 +39,21 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
         article = selectors.article_get(slug)
     except NotFound as error:
         raise Http404(error.message) from error
-    etag = selectors.history_etag(article, "history")
+    # ?page=N, or ?v=N for the page showing version N (links to one version of a long history); bad values: page 1.
+    page, at_version = (_positive(request.GET.get(name)) for name in ("page", "v"))
+    etag = selectors.history_etag(article, "history", page, at_version)
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
     else:
-        history = selectors.article_history(slug)
+        history = selectors.article_history(slug, page=page or 1, at_version=at_version)
         response = render(request, "corrections/history.html", {"article": article, "history": history})
     response["ETag"] = etag
     response["Cache-Control"] = "public, max-age=60"
     return response
+
+
+def _positive(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isascii() and value.isdigit() and 0 < int(value) < 2**31 else None
 
 
 def corrections_index(request: HttpRequest) -> HttpResponse:
