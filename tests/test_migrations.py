@@ -45,8 +45,8 @@ def test_the_frozen_trigger_sql_is_the_sql_re_asserted_after_migrate() -> None:
 
 
 def test_the_frozen_fix_normalisation_is_the_domains() -> None:
-    """Migration 0015 fills the digest of reports already queued with its own copy of the rule."""
-    frozen = importlib.import_module("corrections.migrations.0015_suggestion_fix_digest")
+    """Migration 0016 fills the digest of reports already queued with its own copy of the rule."""
+    frozen = importlib.import_module("corrections.migrations.0016_suggestion_fix_digest")
     for fix in ["John Smith", "  John \t Smith\n", "Jon\u00a0Smith", ""]:
         assert hashlib.sha256(frozen._SPACE.sub(" ", fix).strip().encode()).hexdigest() == domain.fix_digest(fix)
 
@@ -55,7 +55,7 @@ def test_migrating_fills_the_fix_digest_of_reports_already_in_the_queue(live_db:
     """Reports queued before the digest existed are found as duplicates after the migration."""
     first = suggestion_services.suggestion_submit(slug=article, exact="Jon Smith", suggestion="John  Smith", meta=META)
     executor = MigrationExecutor(connection)
-    executor.migrate([("corrections", "0014_translated_labels")])
+    executor.migrate([("corrections", "0015_drop_redundant_indexes")])
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes("corrections"))
     assert Suggestion.objects.get(id=first.suggestion_id).fix_digest == domain.fix_digest("John Smith")
