@@ -85,9 +85,9 @@ class TrackedPage(models.Model):
     """Not a projection: what ingest last saw of one page of the site, and the article it became."""
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="pages")
-    url = models.URLField(max_length=1000, unique=True, help_text="Canonical URL: tracking parameters removed.")
+    url = models.URLField(max_length=1000, help_text="Canonical URL: tracking parameters removed.")
     article_id = models.UUIDField(db_index=True, help_text="The article's stream.")
-    cms_id = models.CharField(max_length=200, blank=True, db_index=True, help_text="The CMS's own id, if it gave one.")
+    cms_id = models.CharField(max_length=200, blank=True, help_text="The CMS's own id, if it gave one.")
     fingerprint = models.CharField(max_length=64, help_text="Digest of the normalised title and text last seen.")
     etag = models.CharField(max_length=300, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
@@ -99,6 +99,10 @@ class TrackedPage(models.Model):
 
     class Meta:
         ordering = ["-first_seen_at"]
+        # A constraint and a named index rather than unique=True and db_index=True, which on PostgreSQL
+        # add varchar_pattern_ops indexes (for LIKE 'x%') that nothing uses.
+        constraints = [models.UniqueConstraint(fields=["url"], name="trackedpage_url_unique")]
+        indexes = [models.Index(fields=["cms_id"], name="trackedpage_cms_id_idx")]
 
     def __str__(self) -> str:
         return self.url
@@ -117,9 +121,10 @@ class UnannouncedEdit(models.Model):
         on_delete=models.CASCADE,
         related_name="unannounced_edits",
         verbose_name=_("article"),
+        db_index=False,  # UNIQUE(article, version) serves lookups by article
     )
     version = models.PositiveIntegerField(_("version"), help_text=_("The revision's version."))
-    status = models.CharField(_("status"), max_length=8, choices=STATUSES, default=OPEN, db_index=True)
+    status = models.CharField(_("status"), max_length=8, choices=STATUSES, default=OPEN)
     detected_at = models.DateTimeField(_("detected at"), db_index=True)
     resolution = models.TextField(_("resolution"), blank=True, help_text=_("The public note, or why none is needed."))
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
@@ -128,6 +133,7 @@ class UnannouncedEdit(models.Model):
     class Meta:
         ordering = ["-detected_at", "-version"]
         constraints = [models.UniqueConstraint(fields=["article", "version"], name="unannounced_article_version")]
+        indexes = [models.Index(fields=["status"], name="unannounced_status_idx")]  # not db_index: no pattern-ops twin
         verbose_name = _("unannounced edit")
         verbose_name_plural = _("unannounced edits")
 

@@ -31,7 +31,7 @@ class Event(models.Model):
     """One immutable event in an article's stream."""
 
     position = models.BigAutoField(_("position"), primary_key=True, help_text=_("Global position in the log."))
-    stream_id = models.UUIDField(_("stream id"), db_index=True, help_text=_("The article this event belongs to."))
+    stream_id = models.UUIDField(_("stream id"), help_text=_("The article this event belongs to."))
     version = models.PositiveIntegerField(_("version"), help_text=_("Place in the article's stream: 1, 2, 3…"))
     type = models.CharField(_("type"), max_length=64, help_text=_("Past-tense event name, e.g. ArticlePublished."))
     schema = models.PositiveSmallIntegerField(_("schema"), default=1, help_text=_("Schema version of the data."))
@@ -47,6 +47,7 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["position"]
+        # Reading a stream (stream_id = …, ORDER BY version) uses the unique index: stream_id needs none of its own.
         constraints = [models.UniqueConstraint(fields=["stream_id", "version"], name="event_stream_version_unique")]
         # The desk metrics count reports per article over time by type and date.
         indexes = [models.Index(fields=["type", "recorded_at"], name="event_type_recorded_idx")]
@@ -113,7 +114,8 @@ class Article(models.Model):
 class PublicNote(models.Model):
     """Read model: one line of an article's public correction history."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notes")
+    # No index of its own: UNIQUE(article, version) serves lookups by article.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notes", db_index=False)
     version = models.PositiveIntegerField()
     kind = models.CharField(max_length=20)
     note = models.TextField()
@@ -150,8 +152,8 @@ class Suggestion(models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="suggestions", verbose_name=_("article")
     )
-    status = models.CharField(_("status"), max_length=16, choices=STATUSES, default="new", db_index=True)
-    category = models.CharField(_("category"), max_length=16, choices=CATEGORIES, default="typo", db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=STATUSES, default="new")
+    category = models.CharField(_("category"), max_length=16, choices=CATEGORIES, default="typo")
     priority = models.PositiveSmallIntegerField(
         default=0, help_text="Higher is more urgent: the kind of report and how many readers sent it."
     )
@@ -177,7 +179,6 @@ class Suggestion(models.Model):
         max_length=8,
         choices=ANCHOR_STATES,
         default="intact",
-        db_index=True,
         help_text="What revisions did to the passage: intact (perhaps moved), edited, or deleted.",
     )
     probably_resolved = models.BooleanField(
@@ -204,8 +205,12 @@ class Suggestion(models.Model):
 
     class Meta:
         ordering = ["-priority", "received_at"]
+        # Named indexes rather than db_index=True: on PostgreSQL that adds a second, varchar_pattern_ops index
+        # for LIKE 'x%', which nothing here runs. The (status, received_at) index serves lookups by status.
         indexes = [
             models.Index(fields=["status", "received_at"]),
+            models.Index(fields=["category"], name="suggestion_category_idx"),
+            models.Index(fields=["anchor_state"], name="suggestion_anchor_state_idx"),
             # The queue's default order (admin list and review API): a page reads an index range, not the table.
             models.Index(F("priority").desc(), "received_at", name="suggestion_queue_order"),
             # A report's open duplicate (same passage, same fix): one index entry, however many fixes were sent.
@@ -246,7 +251,7 @@ class SuggestionTicket(models.Model):
     """Not a projection: the reader's secret status token and contact details, erasable on request."""
 
     suggestion_id = models.UUIDField(db_index=True)
-    token = models.CharField(max_length=64, unique=True)
+    token = models.CharField(max_length=64)
     name = models.CharField(max_length=100, blank=True)
     email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -254,6 +259,10 @@ class SuggestionTicket(models.Model):
         null=True, blank=True, help_text="The stream version of the report this ticket came with (for erasure)."
     )
     language = models.CharField(max_length=16, blank=True, help_text="The site's language as the reader wrote.")
+
+    class Meta:
+        # A constraint rather than unique=True: on PostgreSQL that adds a varchar_pattern_ops index nothing uses.
+        constraints = [models.UniqueConstraint(fields=["token"], name="suggestionticket_token_unique")]
 
     def __str__(self) -> str:
         return f"ticket for {self.suggestion_id}"
@@ -281,7 +290,7 @@ class Comment(models.Model):
     author_name = models.CharField(_("author name"), max_length=100)
     author_user = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL)
     body = models.TextField()
-    status = models.CharField(_("status"), max_length=16, choices=STATUSES, db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=STATUSES)
     flag_count = models.PositiveIntegerField(default=0)
     hidden_reason = models.TextField(blank=True)
     posted_at = models.DateTimeField(_("posted at"), db_index=True)
@@ -294,7 +303,10 @@ class Comment(models.Model):
     class Meta:
         ordering = ["posted_at"]
         # An article page's first comments: its visible top-level comments in order, read from the index.
-        indexes = [models.Index(fields=["article", "version"], condition=VISIBLE_ROOTS, name="comment_visible_roots")]
+        indexes = [
+            models.Index(fields=["article", "version"], condition=VISIBLE_ROOTS, name="comment_visible_roots"),
+            models.Index(fields=["status"], name="comment_status_idx"),  # not db_index: no pattern-ops twin
+        ]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
 
@@ -310,13 +322,16 @@ class CommentAuthor(models.Model):
     confirm_token = models.CharField(
         max_length=64,
         blank=True,
-        db_index=True,
         help_text="The secret of the one-click link that confirms the address.",
     )
     confirmed_at = models.DateTimeField(
         null=True, blank=True, help_text="Reply notices go only to a confirmed address (the desk is not a relay)."
     )
     language = models.CharField(max_length=16, blank=True, help_text="The site's language as the reader wrote.")
+
+    class Meta:
+        # Named, not db_index=True, which on PostgreSQL adds a varchar_pattern_ops twin that nothing uses.
+        indexes = [models.Index(fields=["confirm_token"], name="commentauthor_token_idx")]
 
     def __str__(self) -> str:
         return f"author of {self.comment_id}"
@@ -337,16 +352,17 @@ class PersonalDatum(models.Model):
     stream_id = models.UUIDField(help_text="The article whose event holds this field.")
     version = models.PositiveIntegerField(help_text="The event's version in its stream.")
     field = models.CharField(max_length=40, help_text="Where in the event: a data field, or actor.id / actor.username.")
-    subject = models.CharField(
-        max_length=40, blank=True, db_index=True, help_text="user:<id> when the data is about an account."
-    )
+    subject = models.CharField(max_length=40, blank=True, help_text="user:<id> when the data is about an account.")
     salt = models.CharField(max_length=64, blank=True)
     value = models.JSONField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "personal data"
-        indexes = [models.Index(fields=["stream_id", "version"], name="personaldatum_event_idx")]
+        indexes = [
+            models.Index(fields=["stream_id", "version"], name="personaldatum_event_idx"),
+            models.Index(fields=["subject"], name="personaldatum_subject_idx"),  # not db_index: no pattern-ops twin
+        ]
 
     def __str__(self) -> str:
         return f"{self.field} of v{self.version} of {self.stream_id}"
@@ -372,7 +388,8 @@ class FlagMark(models.Model):
 class TextVersion(models.Model):
     """Read model: one text-changing version of an article and its diff from the text before, computed once."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="text_versions")
+    # No index of its own: UNIQUE(article, version) serves lookups by article.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="text_versions", db_index=False)
     version = models.PositiveIntegerField()
     type = models.CharField(max_length=64)
     kind = models.CharField(max_length=20, help_text="published, revision, retraction, or the correction's kind.")

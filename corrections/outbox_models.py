@@ -43,10 +43,9 @@ class Notification(models.Model):
     key = models.CharField(
         _("key"),
         max_length=200,
-        unique=True,
         help_text=_("What must happen only once, e.g. event:42:reader_decision:ticket:7."),
     )
-    kind = models.CharField(_("kind"), max_length=32, choices=KINDS, db_index=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=KINDS)
     status = models.CharField(_("status"), max_length=16, choices=STATUSES, default=PENDING)
     recipient = models.CharField(
         _("recipient"), max_length=100, help_text=_("Resolved at delivery: desk, webhook, ticket:<id>, comment:<id>.")
@@ -76,7 +75,13 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "due_at"], name="notification_status_due")]
+        # A constraint and a named index rather than unique=True and db_index=True, which on PostgreSQL
+        # add varchar_pattern_ops indexes (for LIKE 'x%') that nothing uses.
+        constraints = [models.UniqueConstraint(fields=["key"], name="notification_key_unique")]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="notification_status_due"),
+            models.Index(fields=["kind"], name="notification_kind_idx"),
+        ]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 
