@@ -136,22 +136,37 @@ def append_rows() -> list[Row]:
 # --- 3: rebuild --------------------------------------------------------------------
 
 
-def rebuild_row() -> Row:
-    total = Event.objects.count()
-    raw = raw_connection()
-
-    def scan() -> None:
-        """Every row into Python objects with psycopg's own loaders, in the batches the rebuild reads."""
+def _scan_share(share: tuple[int, int]) -> None:
+    """Every row of one share of the streams (all of them for (0, 1)) into Python objects with psycopg's own
+    loaders, in the batches the rebuild reads, on a connection of its own."""
+    part, parts = share
+    # The same share as the rebuild's workers read (corrections.reading.read_after).
+    mine = " AND get_byte(uuid_send(stream_id), 15) %% %s = %s" if parts > 1 else ""
+    sql = (
+        "SELECT position, stream_id, version, type, schema, data, meta, recorded_at FROM corrections_event "
+        f"WHERE position > %s{mine} ORDER BY position LIMIT 5000"
+    )
+    with psycopg.connect(URL) as conn:
         last = 0
-        while rows := raw.execute(
-            "SELECT position, stream_id, version, type, schema, data, meta, recorded_at FROM corrections_event "
-            "WHERE position > %s ORDER BY position LIMIT 5000",
-            [last],
-        ).fetchall():
+        while rows := conn.execute(sql, [last, *((parts, part) if parts > 1 else ())]).fetchall():
             last = rows[-1][0]
 
+
+def rebuild_row(workers: int) -> Row:
+    """The rebuild with ``workers`` processes against a raw scan by as many processes, of the same shares."""
+    import multiprocessing
+
+    total = Event.objects.count()
+    pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
+
+    def scan() -> None:
+        if pool is None:
+            _scan_share((0, 1))
+        else:
+            pool.map(_scan_share, [(part, workers) for part in range(workers)])
+
     def rebuild() -> None:
-        call_command("rebuild_projections", "--no-progress", stdout=open(os.devnull, "w"))
+        call_command("rebuild_projections", "--no-progress", "--workers", str(workers), stdout=open(os.devnull, "w"))
 
     ratios: list[float] = []
     mine: list[float] = []
@@ -165,10 +180,12 @@ def rebuild_row() -> Row:
             times[fn] = time.perf_counter() - start
             into.append(total / times[fn])
         ratios.append(times[scan] / times[rebuild])
-    raw.close()
+    if pool is not None:
+        pool.close()
+    processes = "1 process" if workers == 1 else f"{workers} processes"
     return (
-        f"rebuild_projections ({total:,} events)",
-        "raw psycopg scan of the rows",
+        f"rebuild_projections, {processes} ({total:,} events)",
+        f"raw psycopg scan of the same rows, {processes}",
         ratios,
         statistics.median(mine),
         statistics.median(base),
@@ -367,7 +384,8 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # autovacuum may be off: plans need statistics
     rows = append_rows()
-    rows.append(rebuild_row())
+    rows.append(rebuild_row(1))
+    rows.append(rebuild_row(2))
     rows += read_rows()
     rows.append(queue_row())
     http, latency = http_row()

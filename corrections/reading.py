@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-import psycopg
 from django.db import connection
 from psycopg.types.json import set_json_loads
 
 from . import vault
+from .dbapi import server_bound
 from .domain.events import Recorded, decode
 from .models import Event as EventRow
 
@@ -116,9 +116,8 @@ def read_after(position: int, limit: int, part: tuple[int, int] | None = None) -
         share = " AND get_byte(uuid_send(stream_id), 15) %% %s = %s" if part else ""
         sql = f"SELECT {COLUMNS} FROM {EVENTS} WHERE position > %s{share} ORDER BY position LIMIT %s"
         params = [position, *(reversed(part) if part else ()), limit]
-        connection.ensure_connection()
         # Binary results: psycopg decodes timestamps in C, where Django's text cursor parses them in Python.
-        with psycopg.Cursor(connection.connection) as cursor:
+        with server_bound() as cursor:
             set_json_loads(_loads, cursor)
             cursor.execute(sql, params, binary=True)
             return to_recorded_many(cursor.fetchall())

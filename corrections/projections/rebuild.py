@@ -22,7 +22,7 @@ import multiprocessing
 import os
 import queue
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from contextlib import closing
 from types import ModuleType
 from typing import Any, Protocol
@@ -85,7 +85,7 @@ def _in_place(log: Log, batch_size: int, progress: Progress | None) -> int:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
     cache: dict = {}
     count = position = 0
-    while events := log.read_after(position, batch_size):
+    while events := log.read_after(position, batch_size, None):
         count += _fold(events, Tables(), cache, skip_gaps=False)
         position = events[-1].position or position
         if progress:
@@ -205,9 +205,9 @@ class _Fresh:
         finally:
             connection.close()
             if connection.vendor == "postgresql":
-                connection.close_pool()
+                connection.close_pool()  # type: ignore[attr-defined]  # Django >= 5.1, not in the stubs
 
-    def _scan(self, position: int, end: int, part: tuple[int, int] | None) -> Iterator[list[Recorded]]:
+    def _scan(self, position: int, end: int, part: tuple[int, int] | None) -> Generator[list[Recorded], None, None]:
         """The log's batches after ``position`` up to ``end``, each read while the one before is folded.
 
         Reading (the scan, the vault, decoding) is nearly half of a rebuild, and most of it is the
