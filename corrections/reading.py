@@ -113,9 +113,13 @@ def read_after(position: int, limit: int, part: tuple[int, int] | None = None) -
     rebuild's workers each fold whole streams, so they never touch the same rows.
     """
     if connection.vendor == "postgresql":
-        share = " AND get_byte(uuid_send(stream_id), 15) %% %s = %s" if part else ""
+        share, params = "", [position]
+        if part:
+            index, shares = part
+            share = " AND get_byte(uuid_send(stream_id), 15) %% %s = %s"  # a stream's share: its id's last byte
+            params += [shares, index]
         sql = f"SELECT {COLUMNS} FROM {EVENTS} WHERE position > %s{share} ORDER BY position LIMIT %s"
-        params = [position, *(reversed(part) if part else ()), limit]
+        params.append(limit)
         # Binary results: psycopg decodes timestamps in C, where Django's text cursor parses them in Python.
         with server_bound() as cursor:
             set_json_loads(_loads, cursor)

@@ -4,12 +4,16 @@ On PostgreSQL the read models are rebuilt into fresh tables (``<table>__rebuild`
 that nobody reads: each batch of events is folded in memory by the same
 projectors as inline appends (``run``) and written with COPY, and the position
 reached is committed with it, so an interrupted rebuild resumes where it
-stopped. Events appended meanwhile are caught up stream by stream (a later
+stopped. Forked worker processes fold a share of the streams each (an article's
+events all belong to one share, and no read-model row spans two articles), each
+reading its next batch on a second connection while it folds the last; the
+shares and their positions are kept for a resume. Events appended meanwhile
+are caught up stream by stream (a later
 position can commit before an earlier one, so positions alone would miss some).
 Then, under a brief lock that holds appends back, the last few events are
 caught up and the fresh tables are renamed into place, with the names of the
 old ones' indexes and constraints; ANALYZE follows. Memory is bounded by the
-batch size and a capped cache of article rows.
+batch size (three batches per worker at most) and a capped cache of article rows.
 
 Elsewhere (SQLite, one writer at a time) the read models are emptied and
 refilled in one transaction by the same engine.
@@ -149,14 +153,15 @@ class _Fresh:
     def _fold_share(self, part: int, parts: int, position: int, end: int, report: Progress | None = None) -> int:
         """Fold one share of the streams up to ``end``, committing each batch with the position it reached."""
         count = 0
+        report = report or self.progress
         with closing(self._scan(position, end, (part, parts) if parts > 1 else None)) as batches:
             for events in batches:
                 with transaction.atomic():
                     count += _fold(events, self.tables, self.cache, skip_gaps=True)
                     position = events[-1].position or position
                     self._execute(f"UPDATE {PROGRESS} SET position = %s WHERE part = %s", [position, part])
-                if report or self.progress:
-                    (report or self.progress)(len(events))  # type: ignore[misc]
+                if report:
+                    report(len(events))
         return count
 
     def _in_parallel(self, shares: dict[int, int], end: int) -> int:
@@ -210,8 +215,8 @@ class _Fresh:
     def _scan(self, position: int, end: int, part: tuple[int, int] | None) -> Generator[list[Recorded], None, None]:
         """The log's batches after ``position`` up to ``end``, each read while the one before is folded.
 
-        Reading (the scan, the vault, decoding) is nearly half of a rebuild, and most of it is the
-        database's work: a second connection reads the next batch meanwhile, one batch ahead at most.
+        Reading (the scan, the vault, decoding) was two fifths of a rebuild, much of it waiting for the
+        database: a second connection reads the next batch meanwhile, one batch ahead at most.
         """
         if connection.in_atomic_block:
             # A caller's transaction (a test's) may hold rows that another connection cannot see.
