@@ -43,6 +43,40 @@ def messages_of(response: Any) -> list[str]:
 # --- The queue ---------------------------------------------------------------------------------
 
 
+def test_a_long_queue_pages_in_urgency_order_and_the_filters_name_only_what_they_need(
+    browser: Client, publish: Any, article: str, monkeypatch: Any, django_assert_max_num_queries: Any
+) -> None:
+    """Page after page in the worklist's order (keys sorted first, rows read after), whatever the page size;
+    the article filter shows only the chosen article, the assignee filter the desk's editors."""
+    from corrections.admin.suggestions import SuggestionAdmin
+    from corrections.selectors import review as review_selectors
+
+    monkeypatch.setattr(SuggestionAdmin, "list_per_page", 3)
+    items = [report(article, word, f"{word}s") for word in ("Jon", "Smith", "£12", "million", "council")]
+    items.append(report(article, "voted", "decided", category="factual"))
+    items.append(report(publish("other"), "harbour", "harbor", category="legal"))
+    expected = [str(pk) for pk in review_selectors.worklist().values_list("pk", flat=True)]
+    assert sorted(expected) == sorted(items)
+    shown = []
+    for number in (1, 2, 3):
+        with django_assert_max_num_queries(14):
+            response = browser.get(f"{QUEUE}?p={number}")
+        shown += [str(item.pk) for item in response.context["cl"].result_list]
+    assert shown == expected  # the legal report first, then the factual one, then the typos oldest first
+
+    html = page(browser.get(QUEUE))
+    assert ">other<" not in html.split('id="changelist-filter"')[1]  # no article is offered until one is chosen
+    other = Article.objects.get(slug="other")
+    filtered = page(browser.get(f"{QUEUE}?article__id__exact={other.id}"))
+    assert "harbour" in filtered and "Jon" not in filtered
+    editors = html.split('id="changelist-filter"')[1]
+    assert 'assignee__id__exact=' in editors and ">desk<" in editors
+    for bad in ("?article__id__exact=not-a-uuid", "?assignee__id__exact=x"):
+        response = browser.get(QUEUE + bad)
+        assert response.status_code == 302 and response["Location"].endswith("?e=1"), bad
+
+
+
 def test_editor_sees_the_queue_with_counts_filters_and_search(browser: Client, publish: Any, article: str) -> None:
     """The changelist lists items with counts by status, filters by status and category, and searches the text."""
     typo = report(article, "Jon Smith", "John Smith")

@@ -1,12 +1,14 @@
-"""What every admin screen shares: read-only model admins and the 'ask for a reason' page of bulk actions."""
+"""What every admin screen shares: read-only model admins, the 'ask for a reason' page of bulk actions, and
+a paginator for long sorted lists."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -56,3 +58,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def missing(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
         """Django's own "doesn't exist. Perhaps it was deleted?" message and redirect."""
         return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]
+
+
+class KeysFirstPaginator(Paginator):
+    """Pages of a long list sorted by something no index holds (the queue's urgency): the database sorts
+    the keys alone and stops at the page's, then the page's rows are read with all they show."""
+
+    def page(self, number: int | str) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        items = cast(QuerySet[Any], self.object_list)
+        keys = list(items.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in items.filter(pk__in=keys)}
+        return Page([rows[key] for key in keys if key in rows], number, self)

@@ -24,6 +24,7 @@ from ..services import erasure
 from ..services.meta import request_meta
 from .actions import each
 from .base import ReadOnlyAdmin, ask_reason
+from .filters import ArticleFilter
 from .forms import EraseAuthorsForm, HideCommentsForm
 
 
@@ -59,10 +60,10 @@ class CommentAdmin(ReadOnlyAdmin):
 
     list_display = ("excerpt", "author_name", "article_title", "status", "flags", "is_reply", "posted_at")
     list_display_links = ("excerpt",)
-    list_filter = ("status", FlaggedFilter, ("article", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("status", FlaggedFilter, ArticleFilter, ("posted_at", admin.DateFieldListFilter))
     search_fields = ("body", "author_name", "article__title", "article__slug")
     list_select_related = ("article",)
-    date_hierarchy = "posted_at"
+    show_full_result_count = False
     ordering = ("-posted_at",)
     actions = ["approve_selected", "hide_selected", "restore_selected", "erase_authors"]
     change_list_template = "admin/corrections/comment/change_list.html"

@@ -31,7 +31,8 @@ from ..services import review as review_services
 from ..services.meta import request_meta
 from ..templatetags.desk import age
 from .actions import each
-from .base import ReadOnlyAdmin, ask_reason
+from .base import KeysFirstPaginator, ReadOnlyAdmin, ask_reason
+from .filters import ArticleFilter, AssigneeFilter
 from .forms import REVIEW_FORMS, AcceptForm, RejectFields, ReviewForm
 from .metrics import metrics_view
 
@@ -81,12 +82,17 @@ class SuggestionAdmin(ReadOnlyAdmin):
         "category",
         "anchor_state",
         "probably_resolved",
-        ("assignee", admin.RelatedOnlyFieldListFilter),
-        ("article", admin.RelatedOnlyFieldListFilter),
+        AssigneeFilter,
+        ArticleFilter,
+        ("received_at", admin.DateFieldListFilter),
     )
     search_fields = ("exact", "suggestion", "comment", "reply", "article__title", "article__slug")
-    list_select_related = ("article", "assignee")
-    date_hierarchy = "received_at"
+    # The page's articles and assignees are read after it (``get_queryset``): joined in, they would come
+    # before the sort, which then could not stop at the page's rows.
+    list_select_related = False
+    # One COUNT of what the filters keep, none of the whole table.
+    show_full_result_count = False
+    paginator = KeysFirstPaginator
     actions = ["assign_to_me", "close_probably_resolved", "mark_duplicates_of_oldest", "reject_selected"]
     change_list_template = "admin/corrections/suggestion/change_list.html"
 
@@ -96,7 +102,7 @@ class SuggestionAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Suggestion]:
         # Annotate before the changelist orders by the annotation (ModelAdmin.get_queryset would order first).
-        return review_selectors.worklist()
+        return review_selectors.worklist(review_selectors.listed())
 
     def get_ordering(self, request: HttpRequest) -> tuple[str, ...]:
         return ("-urgency", "received_at")
