@@ -19,7 +19,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..domain.errors import DomainError, NotFound, StaleVersion
@@ -35,6 +35,16 @@ from .base import KeysFirstPaginator, ReadOnlyAdmin, ask_reason
 from .filters import ArticleFilter, AssigneeFilter
 from .forms import REVIEW_FORMS, AcceptForm, RejectFields, ReviewForm
 from .metrics import metrics_view
+
+#: The queue's badges (msgids, translated when a row shows one).
+BADGES = {
+    "whole": gettext_noop("whole article"),
+    "conflict": gettext_noop("conflicting fix"),
+    "related": gettext_noop("overlaps another"),
+    "outdated": gettext_noop("words deleted"),
+    "edited": gettext_noop("words edited"),
+    "resolved": gettext_noop("probably resolved"),
+}
 
 #: The actions after which the editor moves on to the next open item (assigning is not a decision).
 DECISIONS = ("accept", "reject", "duplicate")
@@ -93,6 +103,7 @@ class SuggestionAdmin(ReadOnlyAdmin):
     # One COUNT of what the filters keep, none of the whole table.
     show_full_result_count = False
     paginator = KeysFirstPaginator
+    list_per_page = 50  # a triage screen: what an editor takes in at a glance, and half the rendering
     actions = ["assign_to_me", "close_probably_resolved", "mark_duplicates_of_oldest", "reject_selected"]
     change_list_template = "admin/corrections/suggestion/change_list.html"
 
@@ -115,18 +126,18 @@ class SuggestionAdmin(ReadOnlyAdmin):
         else:
             words = format_html("{}", Truncator(item.comment or item.suggestion).chars(60))
         badges = [
-            (cls, text)
+            (cls, gettext(text))  # translated only when shown: a page of 100 rows would translate 600 labels
             for cls, text, on in (
-                ("whole", _("whole article"), not item.exact),
-                ("conflict", _("conflicting fix"), getattr(item, "conflicting", False)),
+                ("whole", BADGES["whole"], not item.exact),
+                ("conflict", BADGES["conflict"], getattr(item, "conflicting", False)),
                 (
                     "related",
-                    _("overlaps another"),
+                    BADGES["related"],
                     getattr(item, "related", False) and not getattr(item, "conflicting", False),
                 ),
-                ("outdated", _("words deleted"), item.outdated),
-                ("related", _("words edited"), item.exact and getattr(item, "anchor_state", "") == "edited"),
-                ("whole", _("probably resolved"), getattr(item, "probably_resolved", False)),
+                ("outdated", BADGES["outdated"], item.outdated),
+                ("related", BADGES["edited"], item.exact and getattr(item, "anchor_state", "") == "edited"),
+                ("whole", BADGES["resolved"], getattr(item, "probably_resolved", False)),
             )
             if on
         ]
