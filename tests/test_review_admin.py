@@ -70,11 +70,15 @@ def test_a_long_queue_pages_in_urgency_order_and_the_filters_name_only_what_they
     filtered = page(browser.get(f"{QUEUE}?article__id__exact={other.id}"))
     assert "harbour" in filtered and "Jon" not in filtered
     editors = html.split('id="changelist-filter"')[1]
-    assert 'assignee__id__exact=' in editors and ">desk<" in editors
-    for bad in ("?article__id__exact=not-a-uuid", "?assignee__id__exact=x"):
+    assert "assignee__id__exact=" in editors and ">desk<" in editors
+    for bad in (
+        "?article__id__exact=not-a-uuid",
+        "?assignee__id__exact=x",
+        "?assignee__id__exact=²",
+        "?assignee__id__exact=" + "9" * 30,
+    ):
         response = browser.get(QUEUE + bad)
         assert response.status_code == 302 and response["Location"].endswith("?e=1"), bad
-
 
 
 def test_editor_sees_the_queue_with_counts_filters_and_search(browser: Client, publish: Any, article: str) -> None:

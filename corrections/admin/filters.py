@@ -69,6 +69,6 @@ class AssigneeFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit() and len(value) < 19):  # a bigint, in ASCII digits
             raise IncorrectLookupParameters(f"No editor {value!r}.")
         return queryset.filter(assignee_id=int(value))
