@@ -98,6 +98,10 @@ def locked(model: type[M], column: str, value: Any, *, recent: bool = False) -> 
     """
     key = (model._meta.label, column, str(value))
     if recent and model is projections.HEAD_MODEL and (cached := heads.recall(model, key)) is not None:
+        if connection.vendor == "postgresql" and _in_pipeline():
+            # Lock the row now, before the command reads anything else (its answer is not awaited): every
+            # append, and a rebuild's swap, takes the head-model row first, so none waits for another in a circle.
+            _lock_row(cached[1].stream_id)
         return cached
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(f"r.{connection.ops.quote_name(str(f.column))}" for f in model._meta.concrete_fields)
@@ -152,6 +156,7 @@ def atomic() -> Iterator[None]:
             conn = connection.connection
             conn.autocommit = True  # the transaction is still idle: psycopg sends nothing for this
             _IN_FLIGHT.head = _IN_FLIGHT.unread = None
+            _IN_FLIGHT.rows = set()
             try:
                 with connection.wrap_database_errors, conn.pipeline():
                     conn.execute("BEGIN")
@@ -166,6 +171,7 @@ def atomic() -> Iterator[None]:
             finally:
                 conn.autocommit = False
                 _IN_FLIGHT.head = None
+                _IN_FLIGHT.rows = set()
     except IntegrityError as error:
         if refused is None:
             raise
@@ -362,10 +368,8 @@ def _append_pipelined(
         _IN_FLIGHT.head = (stream, expected)
     cursor = connection.cursor()
     with connection.wrap_database_errors, _pipeline():
-        # The head-model row first, then the head: the order ``locked`` and a rebuild's swap take them in
-        # (tables and rows), so appends from a ``recent`` head queue behind them instead of deadlocking.
-        with connection.cursor() as lock:
-            lock.execute(f"SELECT 1 FROM {ARTICLES} WHERE id = %s FOR UPDATE", [stream])
+        if stream not in getattr(_IN_FLIGHT, "rows", set()):
+            _lock_row(stream)
         cursor.execute(
             f"WITH head AS (UPDATE {STREAMS} SET version = %s, last_hash = %s WHERE id = %s AND version = %s "
             f"RETURNING id) INSERT INTO {EVENTS} (stream_id, version, type, schema, data, meta, recorded_at, hash) "
@@ -384,6 +388,15 @@ def _append_pipelined(
             raise _moved(stream, expected)
         pending = [dataclasses.replace(item, position=positions[item.version]) for item in pending]
     return pending, dict(batch.get(projections.HEAD_MODEL, stream) or {})
+
+
+def _lock_row(stream: uuid.UUID) -> None:
+    """The stream's head-model row, locked before its head: the order ``locked`` and a rebuild's swap take
+    them in (tables and rows), so appends from a ``recent`` head queue behind them instead of deadlocking."""
+    with connection.cursor() as lock:
+        lock.execute(f"SELECT 1 FROM {ARTICLES} WHERE id = %s FOR UPDATE", [stream])
+    if _in_pipeline():
+        _IN_FLIGHT.rows = {*getattr(_IN_FLIGHT, "rows", set()), stream}
 
 
 def position_of(recorded: Recorded) -> int:

@@ -52,6 +52,8 @@ def test_a_comment_after_this_process_wrote_the_article_reads_nothing_before_its
     monkeypatch.undo()
     statements = [q["sql"] for q in queries.captured_queries]
     assert (statements[0], statements[-1]) == ("BEGIN", "COMMIT")
+    # The article's row is locked before anything else, as every append and a rebuild's swap lock it.
+    assert statements[1].startswith("SELECT 1 FROM corrections_article") and statements[1].endswith("FOR UPDATE")
     # The one SELECT locks the article's row (its answer is never read); everything else is a write.
     assert [sql for sql in statements if sql.startswith("SELECT")] == [
         next(sql for sql in statements if sql.startswith("SELECT") and sql.endswith("FOR UPDATE"))
@@ -196,3 +198,18 @@ def test_readers_reporting_the_same_mistake_at_once_make_one_item_seconded_by_th
     assert len({r.suggestion_id for r in results}) == 1
     assert Suggestion.objects.get().reporter_count == 8
     assert integrity.verify()[1] is None
+
+
+def test_a_report_from_a_remembered_head_locks_the_article_before_it_reads_the_queue(
+    live_db: Any, article: str
+) -> None:
+    """The duplicate lookup reads the queue after the article's row is locked: the order a rebuild's swap
+    takes, so the two cannot wait for each other in a circle (they did: a deadlock in CI)."""
+    require_postgres()
+    suggestion_services.suggestion_submit(slug=article, exact="Jon Smith", suggestion="John Smith", meta=READER)
+    with CaptureQueriesContext(connection) as queries:
+        suggestion_services.suggestion_submit(slug=article, exact="£12 million", suggestion="£14 million", meta=READER)
+    statements = [q["sql"] for q in queries.captured_queries]
+    locks = [n for n, sql in enumerate(statements) if sql.startswith("SELECT 1 FROM corrections_article")]
+    queue = [n for n, sql in enumerate(statements) if 'FROM "corrections_suggestion"' in sql]
+    assert statements[0] == "BEGIN" and locks == [1] and queue and min(queue) > 1, statements

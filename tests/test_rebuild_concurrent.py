@@ -6,11 +6,13 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
+from psycopg.errors import DeadlockDetected
 from rest_framework.test import APIClient
 
 from corrections import integrity, services, store
 from corrections.models import Article, Stream
+from corrections.projections import rebuild as rebuild_module
 from corrections.projections.rebuild import rebuild
 from corrections.services import comments as comment_services
 from corrections.services import suggestions as suggestion_services
@@ -149,3 +151,23 @@ def test_a_failing_rebuild_worker_stops_the_rebuild_with_its_error(live_db: Any,
     assert snapshot() == inline, "the live read models are untouched"
     rebuild(store, workers=2)  # resumes the fresh tables and swaps them in
     assert snapshot() == inline
+
+
+@pytest.mark.postgres
+def test_a_swap_caught_in_a_lock_cycle_gives_way_and_comes_back(live_db: Any, article: str, monkeypatch: Any) -> None:
+    """PostgreSQL refuses one side of a deadlock; when it is the swap, the rebuild tries the swap again."""
+    require_postgres()
+    comment_services.comment_post(slug=article, body="A comment.", author_name="Ann", meta=META)
+    inline = snapshot()
+    swap = rebuild_module._Fresh._swap
+    refusals = []
+
+    def refused_once(self: Any) -> int:
+        if not refusals:
+            refusals.append(1)
+            raise OperationalError("deadlock detected") from DeadlockDetected("deadlock detected")
+        return swap(self)
+
+    monkeypatch.setattr(rebuild_module._Fresh, "_swap", refused_once)
+    rebuild(store)
+    assert refusals == [1] and snapshot() == inline

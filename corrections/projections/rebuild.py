@@ -26,12 +26,14 @@ import multiprocessing
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable, Generator, Sequence
 from contextlib import closing
 from types import ModuleType
 from typing import Any, Protocol
 
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
+from psycopg.errors import DeadlockDetected, LockNotAvailable
 
 from ..domain.events import Recorded
 from ..models import Event, Stream
@@ -145,7 +147,7 @@ class _Fresh:
             count += caught
             if caught < 100:
                 break
-        count += self._swap()
+        count += self._swap_when_free()
         for table in self.live:
             self._execute(f"ANALYZE {table}")
         return count
@@ -347,6 +349,19 @@ class _Fresh:
         if self.progress:
             self.progress(len(events))
         return count
+
+    def _swap_when_free(self, attempts: int = 5) -> int:
+        """The swap, tried again if a command that read a read model before locking its article stood in a
+        lock cycle with it (PostgreSQL then refuses one of the two: the swap gives way and comes back)."""
+        attempt = 1
+        while True:
+            try:
+                return self._swap()
+            except OperationalError as error:
+                if attempt == attempts or not isinstance(error.__cause__, (DeadlockDetected, LockNotAvailable)):
+                    raise
+                time.sleep(0.1 * attempt)
+                attempt += 1
 
     @transaction.atomic
     def _swap(self) -> int:
