@@ -32,6 +32,7 @@ from collections.abc import Callable
 from typing import Any
 
 from setup_django import on_fresh_database
+from timing import interleaved
 
 # Its own database on BENCH_DATABASE_URL's server, so it never drops the one bench/run.py fills.
 URL = os.environ.get("BENCH_HISTORY_DATABASE_URL") or (
@@ -221,13 +222,6 @@ def write(slug: str, make: Callable[[random.Random], str], words: Any, seed: int
 # --- The reads ----------------------------------------------------------------------------
 
 
-def rate(fn: Callable[[], object], n: int) -> float:
-    start = time.perf_counter()
-    for _ in range(n):
-        fn()
-    return n / (time.perf_counter() - start)
-
-
 def compare(ours: Callable[[], object], theirs: Callable[[], object]) -> tuple[list[float], list[float], list[float]]:
     """Warm up, size the rounds, then ROUNDS interleaved rounds: per-round ratios and both sides' rates."""
     for _ in range(2):
@@ -236,18 +230,7 @@ def compare(ours: Callable[[], object], theirs: Callable[[], object]) -> tuple[l
     start = time.perf_counter()
     ours()
     n = max(3, min(100, round(ROUND_SECONDS / (time.perf_counter() - start))))
-    ratios: list[float] = []
-    mine: list[float] = []
-    base: list[float] = []
-    for i in range(ROUNDS):
-        if i % 2:
-            b, a = rate(theirs, n), rate(ours, n)
-        else:
-            a, b = rate(ours, n), rate(theirs, n)
-        ratios.append(a / b)
-        mine.append(a)
-        base.append(b)
-    return ratios, mine, base
+    return interleaved(ours, theirs, n, ROUNDS)
 
 
 def read_rows(slug: str, label: str) -> list[Row]:

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from setup_django import ROOT, on_fresh_database
+from timing import interleaved, rate
 
 URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/nd_bench")
 EVENTS = int(os.environ.get("BENCH_EVENTS", "50000"))
@@ -42,29 +43,11 @@ Row = tuple[str, str, list[float], float, float]  # name, baseline, per-round ra
 META = {"actor": {"kind": "reader"}}
 
 
-def rate(fn: Callable[[], object], n: int) -> float:
-    """Operations per second over n calls."""
-    start = time.perf_counter()
-    for _ in range(n):
-        fn()
-    return n / (time.perf_counter() - start)
-
-
 def compare(ours: Callable[[], object], theirs: Callable[[], object], n: int) -> tuple[list[float], float, float]:
     """Warm up, then ROUNDS interleaved repetitions; per-round ratios (ours/theirs) and median rates."""
     rate(ours, max(1, n // 5))
     rate(theirs, max(1, n // 5))
-    ratios: list[float] = []
-    mine: list[float] = []
-    base: list[float] = []
-    for i in range(ROUNDS):
-        if i % 2:
-            b, a = rate(theirs, n), rate(ours, n)
-        else:
-            a, b = rate(ours, n), rate(theirs, n)
-        ratios.append(a / b)
-        mine.append(a)
-        base.append(b)
+    ratios, mine, base = interleaved(ours, theirs, n, ROUNDS)
     return ratios, statistics.median(mine), statistics.median(base)
 
 

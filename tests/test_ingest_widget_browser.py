@@ -9,27 +9,14 @@ import pytest
 from corrections.models import Article, Suggestion
 from corrections.services import sources as source_services
 
+from .browser_support import SELECT as BROWSER_SELECT
 from .browser_support import chromium, require_browser
 from .newsroom import Newsroom, newsroom_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_db")]
 
-SELECT = """phrase => {
-  const body = document.querySelector('.story-body');
-  const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const at = node.data.indexOf(phrase);
-    if (at >= 0) {
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + phrase.length);
-      window.getSelection().removeAllRanges();
-      window.getSelection().addRange(range);
-      return true;
-    }
-  }
-  return false;
-}"""
+# The shared selection script, over the newsroom page's story rather than our article page's body.
+SELECT = BROWSER_SELECT.replace("#article-body", ".story-body")
 
 
 def test_a_reader_reports_a_mistake_on_the_newsrooms_own_page(
